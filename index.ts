@@ -1,0 +1,126 @@
+/**
+ * duespark-ops program entry. It validates the whole stack config first
+ * (a bad value stops here, before any resource is declared), then composes
+ * the runbook's components. Stacks differ by config only.
+ *
+ * Runbook section -> component: see docs/ARCHITECTURE.md.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "./config";
+import { AlertRouting } from "./components/alerting/alert-routing";
+import { ServiceAlarms } from "./components/alerting/service-alarms";
+import { ShellAccess } from "./components/access/shell-access";
+import { PatchManagement } from "./components/access/patch-management";
+import { ThreatDetection } from "./components/access/threat-detection";
+import { AuditTrail } from "./components/audit/audit-trail";
+import { BackupVaults } from "./components/backup/backup-vaults";
+import { Database } from "./components/database/database";
+import { DatabaseRoles } from "./components/database/database-roles";
+import { EncryptionKeys } from "./components/keys/encryption-keys";
+import { Network } from "./components/network/network";
+import { SecretsStore } from "./components/secrets/secrets-store";
+import { SecretDelivery } from "./components/secrets/secret-delivery";
+import { ApiWorkload } from "./components/workload/api-workload";
+import { WorkloadNamespace } from "./components/workload/workload-namespace";
+
+const cfg = loadStackConfig();
+
+// Explicit providers: the DR region for replicas and backup copies, and the
+// existing Kubernetes cluster. Children inherit them through `providers`.
+const drProvider = new aws.Provider("dr-region", {
+  region: cfg.drRegion,
+  defaultTags: { tags: { ...cfg.tags, Project: "duespark", Environment: cfg.environment, Region: "dr" } },
+});
+const cluster = new k8s.Provider("cluster", {
+  kubeconfig: pulumi.secret(pulumi.output(new pulumi.Config().requireSecret("kubeconfig"))),
+  enableServerSideApply: true,
+});
+
+const keys = new EncryptionKeys("keys", { config: cfg.keys, drProvider, protect: cfg.protectStateful, tags: cfg.tags });
+const network = new Network("network", { config: cfg.network, tags: cfg.tags });
+const alerts = new AlertRouting("alerting", { config: cfg.alerting, environment: cfg.environment, kmsKey: keys.primaryKey, tags: cfg.tags });
+
+const database = new Database("database", {
+  config: cfg.database,
+  network,
+  kmsKey: keys.primaryKey,
+  drKmsKey: keys.replicaKey,
+  drProvider,
+  protect: cfg.protectStateful,
+  tags: cfg.tags,
+});
+
+const secrets = new SecretsStore("secrets", {
+  config: cfg.secrets,
+  database,
+  network,
+  kmsKey: keys.primaryKey,
+  drKmsKey: keys.replicaKey,
+  drRegion: cfg.drRegion,
+  alerts,
+  protect: cfg.protectStateful,
+  tags: cfg.tags,
+});
+
+const dbRoles = new DatabaseRoles("db-roles", { config: cfg.database, database });
+
+const shell = new ShellAccess("shell-access", { config: cfg.access, kmsKey: keys.primaryKey, auditRetentionDays: cfg.audit.retentionDays, tags: cfg.tags });
+new PatchManagement("patching", { config: cfg.access, shellAccessTag: cfg.access.shellAccessTag, tags: cfg.tags });
+new ThreatDetection("threat-detection", { alerts, tags: cfg.tags });
+
+const backups = new BackupVaults("backup", {
+  config: cfg.backup,
+  kmsKey: keys.primaryKey,
+  drKmsKey: keys.replicaKey,
+  drProvider,
+  database,
+  network,
+  alerts,
+  protect: cfg.protectStateful,
+  tags: cfg.tags,
+});
+
+new ServiceAlarms("alarms", { config: cfg.alerting, database, alerts, kmsKey: keys.primaryKey, auditRetentionDays: cfg.audit.retentionDays, tags: cfg.tags });
+
+const audit = new AuditTrail("audit", {
+  config: cfg.audit,
+  kmsKey: keys.primaryKey,
+  secretArns: secrets.secretArns,
+  backupVaultArn: backups.vault.arn,
+  protect: cfg.protectStateful,
+  tags: cfg.tags,
+});
+
+const namespace = new WorkloadNamespace("workload-namespace", { config: cfg.workload }, { provider: cluster });
+const delivery = new SecretDelivery("secret-delivery", {
+  namespace: namespace.name,
+  clusterSecretStore: cfg.workload.clusterSecretStore,
+  refreshInterval: cfg.secrets.refreshInterval,
+  secrets,
+}, { provider: cluster });
+const api = new ApiWorkload("api", {
+  config: cfg.workload,
+  namespace: namespace.name,
+  secretName: delivery.kubernetesSecretName,
+}, { provider: cluster });
+
+// Names and ARNs only: no value derived from a secret is exported in plaintext.
+export const region = cfg.region;
+export const drRegion = cfg.drRegion;
+export const vpcId = network.vpcId;
+export const databaseEndpoint = database.endpoint;
+export const databaseArn = database.arn;
+export const secretArns = secrets.secretArns;
+export const primaryKeyArn = keys.primaryKey.arn;
+export const replicaKeyArn = keys.replicaKey.arn;
+export const backupVaultArn = backups.vault.arn;
+export const drBackupVaultArn = backups.drVault.arn;
+export const criticalTopicArn = alerts.criticalTopic.arn;
+export const warningTopicArn = alerts.warningTopic.arn;
+export const auditTrailArn = audit.trail.arn;
+export const sessionLogBucket = shell.sessionLogBucket.bucket;
+export const readonlyRoleName = dbRoles.readonlyRoleName;
+export const apiNamespace = namespace.name;
+export const apiServiceName = api.serviceName;

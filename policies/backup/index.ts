@@ -1,0 +1,4 @@
+import type { PackPolicy } from "../lib/define";
+
+/** Control family: backup. */
+export const backupPolicies: PackPolicy[] = [];

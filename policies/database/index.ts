@@ -1,0 +1,4 @@
+import type { PackPolicy } from "../lib/define";
+
+/** Control family: database. */
+export const databasePolicies: PackPolicy[] = [];
