@@ -20,6 +20,8 @@ export const accessSchema = z.strictObject({
   shellAccessTag: z.strictObject({ key: z.string().min(1), value: z.string().min(1) }),
   /** Engineer IAM user name -> OS user the shell runs as (run-as per engineer). */
   runAsUsers: z.record(z.string().min(1), pgIdentifier),
+  /** OS user for sessions of engineers without their own run-as user (never root or ssm-user with sudo). */
+  runAsDefaultUser: pgIdentifier,
   patching: z.strictObject({
     operatingSystem: z.enum(["AMAZON_LINUX_2023", "AMAZON_LINUX_2", "UBUNTU"]),
     approveAfterDays: z.number().int().min(0).max(100),

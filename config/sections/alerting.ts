@@ -18,6 +18,12 @@ export const alertingSchema = z.strictObject({
     workspaceId: z.string().regex(/^T[A-Z0-9]{8,12}$/, { error: "must be a Slack workspace id such as T0123ABCD" }),
     criticalChannelId: z.string().regex(/^C[A-Z0-9]{8,12}$/, { error: "must be a Slack channel id such as C0123ABCD" }),
     warningChannelId: z.string().regex(/^C[A-Z0-9]{8,12}$/, { error: "must be a Slack channel id such as C0123ABCD" }),
+    /**
+     * Region whose AWS Chatbot API manages the channel configurations. The
+     * Chatbot API exists only in these four regions; the configurations still
+     * receive notifications from topics in any region.
+     */
+    chatbotRegion: z.enum(["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"], { error: "AWS Chatbot's API is only in us-east-2, us-west-2, eu-west-1, ap-southeast-1" }),
   }),
   /** Public host name whose /health endpoint the downtime alarm probes. */
   healthCheckHost: hostname,

@@ -22,5 +22,7 @@ export const workloadSchema = z.strictObject({
   limits: resources,
   /** CIDR of the VPC interface endpoints / database the pods may reach. */
   egressCidr: z.string().min(1),
+  /** Namespace of the ingress controller, the only source allowed to reach the API pods. */
+  ingressControllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a Kubernetes namespace name" }),
 });
 export type WorkloadConfig = z.infer<typeof workloadSchema>;
