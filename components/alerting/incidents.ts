@@ -7,6 +7,9 @@
  * critical/error become high-urgency incidents and warning/info low-urgency.
  */
 
+/** Tag on topics, alarms and rules naming their route, so policies can check it. */
+export const SEVERITY_TAG_KEY = "duespark:severity";
+
 export type IncidentPriority = "P0" | "P1" | "P2" | "P3";
 export type AlertRoute = "critical" | "warning";
 export type PagerDutySeverity = "critical" | "error" | "warning" | "info";

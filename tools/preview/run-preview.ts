@@ -1,0 +1,277 @@
+/**
+ * The offline preview: run a program for a stack under the mock engine (in
+ * a worker process) while the policy pack starts (in its own process), then
+ * analyse each resource as soon as it is registered, and the whole stack
+ * once the program has finished. Same protocol and same inputs as
+ * `pulumi preview --policy-pack`.
+ */
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { AnalyzeResult, Diagnostic, PackInfo, PolicyPackError, PolicyPackProcess } from "./analyzer";
+import type { CapturedResource } from "./engine";
+import { RawPolicyConfig, readPolicyConfigFile, resolvePolicyConfig, ResolvedPolicyConfig } from "./policy-config";
+import type { WorkerMessage, WorkerRequest } from "./program-worker";
+import { toAnalyzerInput } from "./resources";
+import { readProject, readStack, StackFile, UsageError } from "./stack-file";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export interface PreviewOptions {
+  programDir?: string;
+  stack: string;
+  packDir?: string;
+  /** --policy-pack-config file; default <stackConfigDir>/policy-config.<stack>.json when it exists. */
+  policyConfigFile?: string;
+  /** Dry run (unknown computed values) unless false. */
+  dryRun?: boolean;
+  loader?: "bundle" | "ts-node";
+  /** Max Analyze calls in flight. */
+  concurrency?: number;
+  onProgress?: (p: { registered: number; analysed: number; phase: string }) => void;
+}
+
+export interface ResourceVerdict {
+  resource: CapturedResource;
+  diagnostics: Diagnostic[];
+  notApplicable: AnalyzeResult["notApplicable"];
+}
+
+export interface PreviewResult {
+  project: string;
+  stack: string;
+  stackFile: string;
+  programDir: string;
+  dryRun: boolean;
+  resources: CapturedResource[];
+  outputs: Record<string, unknown>;
+  pack: PackInfo;
+  policyConfig: ResolvedPolicyConfig;
+  policyConfigFile?: string;
+  /** Per-resource analysis results, in registration order. */
+  verdicts: ResourceVerdict[];
+  /** AnalyzeStack diagnostics. */
+  stackDiagnostics: Diagnostic[];
+  /** Every diagnostic (resource and stack), for reports. */
+  diagnostics: Diagnostic[];
+  /** Strings that must never appear in any output (secret values, placeholders). */
+  secretValues: string[];
+  timings: { programMs: number; packStartMs: number; analyzeMs: number; analyzeStackMs: number; totalMs: number };
+}
+
+/** The program failed (throws, bad config, crash): exit 2. */
+export class ProgramError extends Error {
+  constructor(message: string, readonly kind: "config" | "program", readonly detail?: string) {
+    super(message);
+    this.name = "ProgramError";
+  }
+}
+
+function runWorker(
+  req: WorkerRequest,
+  onResource: (r: CapturedResource) => void,
+): Promise<{ outputs: Record<string, unknown>; durationMs: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = fork(path.join(__dirname, "program-worker.ts"), [], {
+      cwd: req.programDir,
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: { ...process.env, PULUMI_NODEJS_PROJECT: req.project, PULUMI_NODEJS_STACK: req.stack },
+    });
+    let stderr = "";
+    let settled = false;
+    worker.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+    // Program console output is not part of the preview's report; keep it for failures only.
+    worker.stdout!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+    worker.on("message", (msg: WorkerMessage) => {
+      if (msg.kind === "resource") onResource(msg.resource);
+      else if (msg.kind === "done") {
+        settled = true;
+        resolve({ outputs: msg.outputs, durationMs: msg.durationMs });
+      } else if (msg.kind === "error") {
+        settled = true;
+        reject(new ProgramError(msg.message, msg.errorKind, msg.stack));
+      }
+    });
+    worker.on("exit", (code, signal) => {
+      if (!settled) {
+        const tail = stderr.trim().split("\n").slice(-12).join("\n");
+        reject(new ProgramError(`the program process exited (${signal ?? `code ${code}`}) before finishing${tail ? `:\n${tail}` : ""}`, "program"));
+      }
+    });
+    worker.send(req);
+  });
+}
+
+/** Collects plaintext values of secret wire objects (to scrub them from every message). */
+function collectSecrets(value: unknown, out: Set<string>): void {
+  if (Array.isArray(value)) return value.forEach((v) => collectSecrets(v, out));
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") {
+      addPlain(obj.value, out);
+      return;
+    }
+    for (const v of Object.values(obj)) collectSecrets(v, out);
+  }
+}
+
+function addPlain(v: unknown, out: Set<string>): void {
+  if (typeof v === "string") {
+    if (v.length >= 4) out.add(v);
+  } else if (Array.isArray(v)) v.forEach((x) => addPlain(x, out));
+  else if (v && typeof v === "object") Object.values(v).forEach((x) => addPlain(x, out));
+  else if (typeof v === "number" && String(v).length >= 4) out.add(String(v));
+}
+
+export function loadStackFor(opts: PreviewOptions): StackFile {
+  const programDir = path.resolve(opts.programDir ?? ROOT);
+  return readStack(readProject(programDir), opts.stack);
+}
+
+export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
+  const t0 = Date.now();
+  const programDir = path.resolve(opts.programDir ?? ROOT);
+  const packDir = path.resolve(opts.packDir ?? path.join(ROOT, "policies"));
+  const stackFile = loadStackFor(opts);
+  const project = stackFile.project.name;
+  const dryRun = opts.dryRun !== false;
+
+  let policyConfigFile = opts.policyConfigFile;
+  if (!policyConfigFile) {
+    const candidate = path.join(programDir, stackFile.project.stackConfigDir, `policy-config.${opts.stack}.json`);
+    if (fs.existsSync(candidate)) policyConfigFile = candidate;
+  }
+  const rawPolicyConfig: RawPolicyConfig = policyConfigFile ? readPolicyConfigFile(policyConfigFile) : {};
+
+  // Start the pack while the program runs; configure it before the first Analyze.
+  const packStart = Date.now();
+  let packStartMs = 0;
+  const packReady = (async () => {
+    const proc = await PolicyPackProcess.start({ packDir, loader: opts.loader });
+    try {
+      const info = await proc.getInfo();
+      const policyConfig = resolvePolicyConfig(info, rawPolicyConfig, policyConfigFile ?? "defaults");
+      await proc.configure(policyConfig.entries);
+      await proc.configureStack({
+        stack: opts.stack,
+        project,
+        dryRun,
+        config: stackFile.config,
+        secretKeys: stackFile.secretKeys,
+        tags: { "pulumi:project": project, "pulumi:runtime": "nodejs", environment: environmentOf(stackFile) },
+      });
+      packStartMs = Date.now() - packStart;
+      return { proc, info, policyConfig };
+    } catch (e) {
+      await proc.close();
+      throw e;
+    }
+  })();
+  // Avoid an unhandled rejection while the program still runs; the error is rethrown below.
+  packReady.catch(() => undefined);
+
+  const resources: CapturedResource[] = [];
+  const providers = new Map<string, CapturedResource>();
+  const defaults = new Map();
+  const ctx = { stack: opts.stack, project, config: stackFile.config, secretKeys: stackFile.secretKeys };
+  const verdicts: ResourceVerdict[] = [];
+  const limit = Math.max(1, opts.concurrency ?? 32);
+  let inFlight = 0;
+  const queue: (() => void)[] = [];
+  let analysed = 0;
+  let firstAnalyzeAt = 0;
+  const analyses: Promise<void>[] = [];
+
+  const analyseOne = async (r: CapturedResource, index: number) => {
+    const { proc } = await packReady;
+    if (inFlight >= limit) await new Promise<void>((res) => queue.push(res));
+    inFlight++;
+    firstAnalyzeAt ||= Date.now();
+    try {
+      const result = await proc.analyze(toAnalyzerInput(r, providers, defaults, ctx));
+      verdicts[index] = { resource: r, diagnostics: result.diagnostics, notApplicable: result.notApplicable };
+    } finally {
+      inFlight--;
+      analysed++;
+      queue.shift()?.();
+      opts.onProgress?.({ registered: resources.length, analysed, phase: "analyze" });
+    }
+  };
+
+  let programMs = 0;
+  let outputs: Record<string, unknown> = {};
+  try {
+    const run = await runWorker(
+      { programDir, project, stack: opts.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, preview: dryRun },
+      (r) => {
+        const index = resources.push(r) - 1;
+        if (r.type.startsWith("pulumi:providers:")) providers.set(`${r.urn}::${r.id}`, r);
+        const p = analyseOne(r, index);
+        p.catch(() => undefined);
+        analyses.push(p);
+        opts.onProgress?.({ registered: resources.length, analysed, phase: "program" });
+      },
+    );
+    programMs = run.durationMs;
+    outputs = run.outputs;
+  } catch (e) {
+    await packReady.then(({ proc }) => proc.close(), () => undefined);
+    throw e;
+  }
+
+  let pack: Awaited<typeof packReady>;
+  try {
+    pack = await packReady;
+  } catch (e) {
+    throw e instanceof PolicyPackError || e instanceof UsageError ? e : new PolicyPackError(String((e as Error).message ?? e));
+  }
+  try {
+    await Promise.all(analyses);
+    const analyzeMs = firstAnalyzeAt ? Date.now() - firstAnalyzeAt : 0;
+    opts.onProgress?.({ registered: resources.length, analysed, phase: "analyze-stack" });
+    const s0 = Date.now();
+    const stackResult = await pack.proc.analyzeStack(resources.map((r) => toAnalyzerInput(r, providers, defaults, ctx)));
+    const analyzeStackMs = Date.now() - s0;
+
+    const secrets = new Set<string>(stackFile.placeholders);
+    for (const r of resources) collectSecrets(r.inputs, secrets);
+    collectSecrets(outputs, secrets);
+    for (const key of stackFile.secretKeys) addPlain(stackFile.config[key], secrets);
+    const secretValues = [...secrets].sort((a, b) => b.length - a.length);
+    const scrub = (d: Diagnostic): Diagnostic => ({ ...d, message: redactText(d.message, secretValues) });
+
+    const finalVerdicts = verdicts.map((v) => ({ ...v, diagnostics: v.diagnostics.map(scrub) }));
+    const stackDiagnostics = stackResult.diagnostics.map(scrub);
+    return {
+      project,
+      stack: opts.stack,
+      stackFile: stackFile.file,
+      programDir,
+      dryRun,
+      resources,
+      outputs,
+      pack: pack.info,
+      policyConfig: pack.policyConfig,
+      policyConfigFile,
+      verdicts: finalVerdicts,
+      stackDiagnostics,
+      diagnostics: [...finalVerdicts.flatMap((v) => v.diagnostics), ...stackDiagnostics],
+      secretValues,
+      timings: { programMs, packStartMs, analyzeMs, analyzeStackMs, totalMs: Date.now() - t0 },
+    };
+  } finally {
+    await pack.proc.close();
+  }
+}
+
+function environmentOf(stack: StackFile): string {
+  return stack.config[`${stack.project.name}:environment`] ?? stack.stack;
+}
+
+/** Replaces every occurrence of a secret value with [secret]. */
+export function redactText(text: string, secretValues: readonly string[]): string {
+  let out = text;
+  for (const s of secretValues) if (out.includes(s)) out = out.split(s).join("[secret]");
+  return out;
+}
