@@ -13,7 +13,7 @@ import { workloadSchema } from "./sections/workload";
 
 export const PROJECT = "duespark-ops";
 
-const region = z.enum(AWS_REGIONS, { error: (i) => `is not an AWS region; allowed: ${AWS_REGIONS.join(", ")}` + (typeof i.input === "string" ? "" : "") });
+const region = z.enum(AWS_REGIONS, { error: `is not an AWS region; allowed: ${AWS_REGIONS.join(", ")}` });
 
 /**
  * Every key the program reads under the `duespark-ops:` namespace. Strict:

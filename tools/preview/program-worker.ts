@@ -29,7 +29,9 @@ function describeError(e: unknown): { errorKind: "config" | "program"; message: 
   if (err?.isConfigError || err?.name === "ConfigError") return { errorKind: "config", message: String(err.message) };
   // RunErrors are user-facing by design: message only. Anything else keeps its stack for debugging.
   const isRunError = err?.__pulumiRunError === true || err?.name === "RunError";
-  return { errorKind: "program", message: String(err?.message ?? e), stack: isRunError ? undefined : err?.stack };
+  // Keep the top frames only: enough to find the failing line, short enough to read.
+  const frames = err?.stack?.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 6).join("\n");
+  return { errorKind: "program", message: String(err?.message ?? e), stack: isRunError ? undefined : frames };
 }
 
 async function main(req: WorkerRequest): Promise<void> {
