@@ -52,6 +52,8 @@ const database = new Database("database", {
   tags: cfg.tags,
 });
 
+const dbRoles = new DatabaseRoles("db-roles", { config: cfg.database, database });
+
 const secrets = new SecretsStore("secrets", {
   config: cfg.secrets,
   database,
@@ -60,13 +62,12 @@ const secrets = new SecretsStore("secrets", {
   drKmsKey: keys.replicaKey,
   drRegion: cfg.drRegion,
   alerts,
+  databaseRoles: dbRoles,
   protect: cfg.protectStateful,
   tags: cfg.tags,
 });
 
-const dbRoles = new DatabaseRoles("db-roles", { config: cfg.database, database });
-
-const shell = new ShellAccess("shell-access", { config: cfg.access, kmsKey: keys.primaryKey, auditRetentionDays: cfg.audit.retentionDays, tags: cfg.tags });
+const shell = new ShellAccess("shell-access", { config: cfg.access, kmsKey: keys.primaryKey, auditRetentionDays: cfg.audit.retentionDays, protect: cfg.protectStateful, tags: cfg.tags });
 new PatchManagement("patching", { config: cfg.access, shellAccessTag: cfg.access.shellAccessTag, tags: cfg.tags });
 new ThreatDetection("threat-detection", { alerts, tags: cfg.tags });
 

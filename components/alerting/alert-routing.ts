@@ -79,7 +79,7 @@ export class AlertRouting extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         policy: toJson(keyPolicy(partition, accountId)),
         tags: withTags(args.tags, { Name: `duespark-${environment}-route53-alarms` }),
-      }, { parent: this });
+      }, { parent: this, protect: environment === "prod" });
       this.route53Topics = this.topicPair(`${name}-route53`, args, r53Key.arn, accountId, ROUTE53_METRICS_REGION);
     }
 

@@ -21,7 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AlertingConfig } from "../../config/sections/alerting";
 import { ConfigError } from "../../config/load";
 import type { Database } from "../database/database";
-import { withTags } from "../shared/tags";
+import { TAG_KEYS, withTags } from "../shared/tags";
 import { AlertRoute, SEVERITY_TAG_KEY } from "./incidents";
 import { AlertRouting, ROUTE53_METRICS_REGION } from "./alert-routing";
 
@@ -102,7 +102,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       name: APPLICATION_LOG_GROUP,
       retentionInDays: args.auditRetentionDays,
       kmsKeyId: args.kmsKey.arn,
-      tags: withTags(args.tags, { "duespark:log-class": "security" }),
+      tags: withTags(args.tags, { [TAG_KEYS.dataClass]: "audit" }),
     }, { parent: this });
 
     const filters: Record<string, aws.cloudwatch.LogMetricFilter> = {};

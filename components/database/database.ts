@@ -72,11 +72,13 @@ export class Database extends pulumi.ComponentResource {
   readonly resourceId: pulumi.Output<string>;
   readonly databaseName: string;
   readonly masterUsername: string;
+  /** The validated config the instance was built from (role names, drain time). */
+  readonly config: DatabaseConfig;
   readonly logGroups: aws.cloudwatch.LogGroup[];
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(DATABASE_TYPE, name, {}, opts);
     validate(args);
+    super(DATABASE_TYPE, name, {}, opts);
     const { config, network, kmsKey } = args;
     const stack = pulumi.getStack();
     const identifier = `duespark-${stack}`;
@@ -182,6 +184,7 @@ export class Database extends pulumi.ComponentResource {
       return arn;
     });
     this.databaseName = config.databaseName;
+    this.config = config;
     this.masterUsername = config.masterUsername;
     this.registerOutputs({ arn: this.arn, endpoint: this.endpoint, masterSecretArn: this.masterSecretArn, resourceId: this.resourceId });
   }

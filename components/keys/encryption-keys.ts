@@ -140,8 +140,8 @@ export class EncryptionKeys extends pulumi.ComponentResource {
   readonly replicaAlias: aws.kms.Alias;
 
   constructor(name: string, args: EncryptionKeysArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(ENCRYPTION_KEYS_TYPE, name, {}, opts);
     validate(args);
+    super(ENCRYPTION_KEYS_TYPE, name, {}, opts);
     const { config } = args;
     const invoke = { parent: this };
     const partition = aws.getPartitionOutput({}, invoke).partition;

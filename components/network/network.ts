@@ -51,8 +51,8 @@ export class Network extends pulumi.ComponentResource {
   readonly s3EndpointPrefixListId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(NETWORK_TYPE, name, {}, opts);
     const cidrs = subnetCidrs(args.config);
+    super(NETWORK_TYPE, name, {}, opts);
     const { config } = args;
     const stack = pulumi.getStack();
     const tags = (n: string, extra: Record<string, string> = {}) => withTags(args.tags, { Name: `duespark-${stack}-${n}`, ...extra });
@@ -63,12 +63,7 @@ export class Network extends pulumi.ComponentResource {
       state: "available",
       // Local and Wavelength zones lack RDS Multi-AZ support.
       filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-    }, invoke).names.apply((names) => {
-      if (names.length < config.availabilityZoneCount) {
-        throw new ConfigError(`Network: config.availabilityZoneCount is ${config.availabilityZoneCount} but the region has ${names.length} availability zones (${names.join(", ")})`);
-      }
-      return names;
-    });
+    }, invoke).names.apply((names) => pickZones(names, config.availabilityZoneCount));
 
     this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {
       cidrBlock: config.vpcCidr,
@@ -196,4 +191,12 @@ export function subnetCidrs(config: NetworkConfig): string[] {
     throw new ConfigError(`Network: config.subnetPrefixBits ${config.subnetPrefixBits} gives ${2 ** config.subnetPrefixBits} subnets, fewer than availabilityZoneCount ${config.availabilityZoneCount}`);
   }
   return Array.from({ length: config.availabilityZoneCount }, (_, i) => cidrSubnet(config.vpcCidr, config.subnetPrefixBits, i));
+}
+
+/** The first `count` zones; fails the deployment when the region has fewer. */
+export function pickZones(names: string[], count: number): string[] {
+  if (names.length < count) {
+    throw new ConfigError(`Network: config.availabilityZoneCount is ${count} but the region has ${names.length} availability zones (${names.join(", ")})`);
+  }
+  return names.slice(0, count);
 }

@@ -124,6 +124,7 @@ for (const preview of [false, true]) {
     const twinKey = run.one("aws:kms/key:Key", "route53");
     assert.equal(inputsOf(twinKey).region, "us-east-1");
     assert.equal(inputsOf(twinKey).enableKeyRotation, true);
+    assert.equal(twinKey.protect, true, "a production key is protected");
     for (const t of twins) assert.deepEqual(t.propertyDependencies.kmsMasterKeyId, [twinKey.urn]);
     const subs = run.all(SUB);
     assert.deepEqual(subs.map((s) => s.propertyDependencies.topic[0]).sort(), [run.one(TOPIC, "alerting-critical").urn, run.one(TOPIC, "route53-critical").urn].sort());

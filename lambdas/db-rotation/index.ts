@@ -1,0 +1,40 @@
+/**
+ * Lambda entry of the application-user rotation (see steps.ts). Invoked by
+ * Secrets Manager for the four rotation steps, and hourly by EventBridge
+ * Scheduler with {"action":"sweep"} to drop users whose grace period ended.
+ *
+ * Environment: ARNs, names and numbers only (settingsFromEnv); the master
+ * password is read from its RDS-managed secret at run time. TLS to RDS is
+ * verified against the RDS CA bundle the Node.js runtime ships
+ * (NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem).
+ */
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { Client } from "pg";
+import { isRotationEvent } from "../shared/rotation";
+import { dbSteps, PgConnect, rotateDatabaseSecret, settingsFromEnv, SweepResult } from "./steps";
+
+export const connectPg: PgConnect = async (p) => {
+  const client = new Client({
+    host: p.host,
+    port: p.port,
+    database: p.database,
+    user: p.user,
+    password: p.password,
+    ssl: { rejectUnauthorized: true },
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 30_000,
+    application_name: "duespark-db-rotation",
+  });
+  await client.connect();
+  return client;
+};
+
+let sm: SecretsManagerClient | undefined;
+
+export async function handler(event: unknown): Promise<SweepResult | void> {
+  sm ??= new SecretsManagerClient({});
+  const deps = { sm, connect: connectPg, settings: settingsFromEnv(process.env) };
+  if (isRotationEvent(event)) return rotateDatabaseSecret(event, deps);
+  if ((event as { action?: string } | null)?.action === "sweep") return dbSteps(deps).sweep();
+  throw new Error('expected a Secrets Manager rotation event or {"action":"sweep"}');
+}
