@@ -1,4 +1,7 @@
 import type { PackPolicy } from "../lib/define";
+import { accessMfaForShell } from "./access-mfa-for-shell";
+import { accessNoSshIngress } from "./access-no-ssh-ingress";
+import { accessSessionLogging } from "./access-session-logging";
 
-/** Control family: access. */
-export const accessPolicies: PackPolicy[] = [];
+/** Control family: access (runbook: Access Controls, SSH access). */
+export const accessPolicies: PackPolicy[] = [accessNoSshIngress, accessMfaForShell, accessSessionLogging];

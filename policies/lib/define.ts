@@ -13,6 +13,7 @@
 import type {
   EnforcementLevel,
   PolicyConfigSchema,
+  PolicyProviderResource,
   PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
@@ -55,6 +56,8 @@ export interface ResourceCheckContext<C> {
   urn: string;
   name: string;
   opts: ResourceValidationArgs["opts"];
+  /** The resource's provider (type, urn, name, props such as `region`) when the engine sends it. */
+  provider?: PolicyProviderResource;
   config: C;
   stackTags: ReadonlyMap<string, string>;
   /** Report a violation of this policy for this resource. Never include secret values. */
@@ -67,6 +70,12 @@ export interface StackCheckContext<C> {
   stackTags: ReadonlyMap<string, string>;
   /** Report a violation for one resource of the stack (or the stack when urn is omitted). */
   report(message: string, urn?: string): void;
+  /**
+   * Report an advisory note (never blocks, not subject to exceptions), e.g.
+   * computed figures the preview shows. The message is sent as written,
+   * without the policy description in front.
+   */
+  note(message: string, urn?: string): void;
 }
 
 export interface ResourcePolicyDef<C extends object> extends PolicyMeta<C> {
@@ -168,6 +177,7 @@ export function resourcePolicy<C extends object = Record<string, never>>(def: Re
       urn: args.urn,
       name: args.name,
       opts: args.opts,
+      provider: args.provider,
       config,
       stackTags: args.stackTags,
       report: (message) => reporter(message, args.urn, args.name),
@@ -190,6 +200,7 @@ export function stackPolicy<C extends object = Record<string, never>>(def: Stack
       config,
       stackTags: args.stackTags,
       report: (message, urn) => reporter(message, urn, urn ? names.get(urn) : undefined),
+      note: (message, urn) => (reportViolation as unknown as (v: object) => void)({ message, urn, enforcementLevel: "advisory" }),
     });
   };
   const policy: StackValidationPolicy = { ...nativeMetadata(def), validateStack };

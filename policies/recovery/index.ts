@@ -1,4 +1,6 @@
 import type { PackPolicy } from "../lib/define";
+import { dataSafetyProtect } from "./data-safety-protect";
+import { recoveryRpo } from "./recovery-rpo";
 
-/** Control family: recovery. */
-export const recoveryPolicies: PackPolicy[] = [];
+/** Control family: recovery (runbook: Disaster Recovery, RTO/RPO). */
+export const recoveryPolicies: PackPolicy[] = [dataSafetyProtect, recoveryRpo];

@@ -13,7 +13,9 @@
 import { ChildProcess, spawn } from "child_process";
 import * as esbuild from "esbuild";
 import * as fs from "fs";
+import * as http2 from "http2";
 import * as path from "path";
+import { encodeStruct, ProtoWriter } from "./wire";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 export type Severity = "unspecified" | "low" | "medium" | "high" | "critical";
@@ -105,6 +107,83 @@ function toStruct(obj: Record<string, unknown>): any {
   return structPb.Struct.fromJavaScript(obj as never);
 }
 
+/**
+ * Analyze and AnalyzeStack: one call per resource, the preview's hot path.
+ * Their requests are encoded here (tools/preview/wire.ts: the same bytes as
+ * the generated messages, without a message object per property value) and
+ * sent as plain gRPC unary calls over one HTTP/2 session, without
+ * grpc-js's per-call client machinery, which cost more CPU than the
+ * encoding. The other calls go through the generated grpc-js client.
+ */
+class UnaryChannel {
+  private session: http2.ClientHttp2Session | undefined;
+
+  constructor(private readonly authority: string) {}
+
+  private connect(): http2.ClientHttp2Session {
+    if (!this.session || this.session.closed || this.session.destroyed) {
+      // maxSessionMemory (MB): AnalyzeStack of a large stack is one big message.
+      this.session = http2.connect(this.authority, { maxSessionMemory: 1024 });
+      // Failures surface on the calls (as UNAVAILABLE), like grpc-js reports them.
+      this.session.on("error", () => undefined);
+    }
+    return this.session;
+  }
+
+  /** Calls back with `{ code, details }` on failure, the shape of a grpc-js error. */
+  call(rpcPath: string, body: Buffer, decode: (b: Uint8Array) => unknown, cb: (err: { code: number; details: string } | null, resp?: unknown) => void): void {
+    let done = false;
+    const finish = (err: { code: number; details: string } | null, resp?: unknown) => {
+      if (done) return;
+      done = true;
+      cb(err, resp);
+    };
+    let req: http2.ClientHttp2Stream;
+    try {
+      req = this.connect().request({ ":method": "POST", ":path": rpcPath, "content-type": "application/grpc", te: "trailers" });
+    } catch (e) {
+      return finish({ code: grpc.status.UNAVAILABLE, details: String((e as Error).message) });
+    }
+    const chunks: Buffer[] = [];
+    let status: number | undefined;
+    let message = "";
+    const readStatus = (h: http2.IncomingHttpHeaders) => {
+      if (h["grpc-status"] === undefined) return;
+      status = Number(h["grpc-status"]);
+      message = decodeURIComponent(String(h["grpc-message"] ?? ""));
+    };
+    req.on("response", readStatus);
+    req.on("trailers", readStatus);
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("error", (e: Error) => finish({ code: grpc.status.UNAVAILABLE, details: e.message }));
+    req.on("close", () => {
+      if (status === undefined) return finish({ code: grpc.status.UNAVAILABLE, details: `connection to the policy pack closed (HTTP/2 code ${req.rstCode})` });
+      if (status !== grpc.status.OK) return finish({ code: status, details: message });
+      const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      // gRPC framing: compressed flag (never set here: no compression is negotiated), 4-byte length, message.
+      if (buf.length < 5 || buf[0] !== 0) return finish({ code: grpc.status.INTERNAL, details: "malformed response from the policy pack" });
+      try {
+        finish(null, decode(new Uint8Array(buf.buffer, buf.byteOffset + 5, buf.readUInt32BE(1))));
+      } catch (e) {
+        finish({ code: grpc.status.INTERNAL, details: String((e as Error).message) });
+      }
+    });
+    const prefix = Buffer.alloc(5);
+    prefix.writeUInt32BE(body.length, 1);
+    req.write(prefix);
+    req.end(body);
+  }
+
+  close(): void {
+    this.session?.close();
+  }
+}
+
+const UNARY: Record<string, { path: string; decode: (b: Uint8Array) => unknown }> = {
+  analyze: { path: "/pulumirpc.Analyzer/Analyze", decode: (b) => analyzerPb.AnalyzeResponse.deserializeBinary(b) },
+  analyzeStack: { path: "/pulumirpc.Analyzer/AnalyzeStack", decode: (b) => analyzerPb.AnalyzeResponse.deserializeBinary(b) },
+};
+
 /** Compiles a TypeScript pack into one JavaScript file next to its dependencies, once per content hash. */
 function bundlePack(packDir: string): string {
   const pkgFile = path.join(packDir, "package.json");
@@ -153,12 +232,14 @@ export interface StartOptions {
 
 export class PolicyPackProcess {
   private readonly client: any;
+  private readonly unary: UnaryChannel;
   private exited: { code: number | null; signal: string | null } | undefined;
   private stderr = "";
   private closing = false;
   private readonly exitWaiters: ((e: Error) => void)[] = [];
 
   private constructor(private readonly child: ChildProcess, port: number, private readonly runDir: string | undefined) {
+    this.unary = new UnaryChannel(`http://127.0.0.1:${port}`);
     this.client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
       "grpc.max_send_message_length": 400 * 1024 * 1024,
@@ -226,13 +307,31 @@ export class PolicyPackProcess {
         }
       };
       this.exitWaiters.push(onDeath);
-      this.client[method](request, (err: any, resp: T) => {
+      const hot = UNARY[method];
+      const send = (cb: (err: any, resp: T) => void) =>
+        hot ? this.unary.call(hot.path, request as Buffer, hot.decode, cb as (err: unknown, resp?: unknown) => void) : this.client[method](request, cb);
+      send(async (err: any, resp: T) => {
+        if (settled) return;
+        // A dropped connection usually means the process is dying; its exit explains the failure better.
+        if (err && !this.exited && err.code === grpc.status.UNAVAILABLE) await this.waitForExit(2000);
         const i = this.exitWaiters.indexOf(onDeath);
         if (i >= 0) this.exitWaiters.splice(i, 1);
         if (settled) return;
         settled = true;
         if (err) reject(new PolicyPackError(this.exited ? this.deathError().message : String(err.details ?? err.message ?? err)));
         else resolve(resp);
+      });
+    });
+  }
+
+  private waitForExit(ms: number): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.child.once("exit", () => {
+        clearTimeout(timer);
+        // The exit handler registered first has recorded the status by now.
+        resolve();
       });
     });
   }
@@ -306,14 +405,34 @@ export class PolicyPackProcess {
     return o;
   }
 
-  private provider(r: AnalyzerResourceInput): any {
-    if (!r.provider) return undefined;
-    const p = new analyzerPb.AnalyzerProviderResource();
-    p.setType(r.provider.type);
-    p.setUrn(r.provider.urn);
-    p.setName(r.provider.name);
-    p.setProperties(toStruct(r.provider.properties));
-    return p;
+  /** Encoded properties, once per properties object: AnalyzeStack re-sends what Analyze sent. */
+  private readonly encoded = new WeakMap<object, Buffer>();
+
+  private struct(obj: Record<string, unknown>): Buffer {
+    let b = this.encoded.get(obj);
+    if (!b) this.encoded.set(obj, (b = encodeStruct(obj)));
+    return b;
+  }
+
+  /** AnalyzerProviderResource: type 1, properties 2, urn 3, name 4. */
+  private provider(w: ProtoWriter, field: number, r: AnalyzerResourceInput): void {
+    if (!r.provider) return;
+    const m = w.begin(field);
+    if (r.provider.type) w.string(1, r.provider.type);
+    w.bytes(2, this.struct(r.provider.properties));
+    if (r.provider.urn) w.string(3, r.provider.urn);
+    if (r.provider.name) w.string(4, r.provider.name);
+    w.end(m);
+  }
+
+  /** Fields 1-6, common to AnalyzeRequest and AnalyzerResource. */
+  private resourceFields(w: ProtoWriter, r: AnalyzerResourceInput): void {
+    if (r.type) w.string(1, r.type);
+    w.bytes(2, this.struct(r.properties));
+    if (r.urn) w.string(3, r.urn);
+    if (r.name) w.string(4, r.name);
+    w.bytes(5, this.options(r).serializeBinary());
+    this.provider(w, 6, r);
   }
 
   private static result(resp: any): AnalyzeResult {
@@ -333,54 +452,50 @@ export class PolicyPackProcess {
   }
 
   async analyze(r: AnalyzerResourceInput): Promise<AnalyzeResult> {
-    const req = new analyzerPb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(toStruct(r.properties));
-    req.setOptions(this.options(r));
-    const provider = this.provider(r);
-    if (provider) req.setProvider(provider);
-    const resp = await this.call("analyze", req);
+    const w = new ProtoWriter(512);
+    this.resourceFields(w, r);
+    const resp = await this.call("analyze", w.finish());
     const result = PolicyPackProcess.result(resp);
     // Resource diagnostics belong to the analysed resource even when the policy does not name it.
     for (const d of result.diagnostics) if (!d.urn) d.urn = r.urn;
     return result;
   }
 
+  /** AnalyzeStackRequest: repeated AnalyzerResource resources = 1 (fields 1-6, parent 7, dependencies 8, propertyDependencies 9). */
   async analyzeStack(resources: AnalyzerResourceInput[]): Promise<AnalyzeResult> {
-    const req = new analyzerPb.AnalyzeStackRequest();
-    req.setResourcesList(
-      resources.map((r) => {
-        const a = new analyzerPb.AnalyzerResource();
-        a.setType(r.type);
-        a.setUrn(r.urn);
-        a.setName(r.name);
-        a.setProperties(toStruct(r.properties));
-        a.setOptions(this.options(r));
-        const provider = this.provider(r);
-        if (provider) a.setProvider(provider);
-        if (r.parent) a.setParent(r.parent);
-        a.setDependenciesList(r.dependencies);
-        const pd = a.getPropertydependenciesMap();
-        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-          const deps = new analyzerPb.AnalyzerPropertyDependencies();
-          deps.setUrnsList(urns);
-          pd.set(k, deps);
-        }
-        return a;
-      }),
-    );
-    return PolicyPackProcess.result(await this.call("analyzeStack", req));
+    const w = new ProtoWriter(64 * 1024);
+    for (const r of resources) {
+      const m = w.begin(1);
+      this.resourceFields(w, r);
+      if (r.parent) w.string(7, r.parent);
+      for (const d of r.dependencies) w.string(8, d);
+      // A protobuf map: entries in sorted key order, as the generated code writes them.
+      for (const k of Object.keys(r.propertyDependencies).sort()) {
+        const entry = w.begin(9);
+        w.string(1, k);
+        const deps = w.begin(2);
+        for (const u of r.propertyDependencies[k]) w.string(1, u);
+        w.end(deps);
+        w.end(entry);
+      }
+      w.end(m);
+    }
+    return PolicyPackProcess.result(await this.call("analyzeStack", w.finish()));
   }
 
   get alive(): boolean {
     return !this.exited;
   }
 
+  /** Process id of the pack (for resource accounting). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     this.client.close();
+    this.unary.close();
     if (!this.exited) {
       const done = new Promise<void>((r) => this.child.once("exit", () => r()));
       this.child.kill("SIGTERM");

@@ -101,7 +101,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<RunResult> {
 
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
   const region = opts.config["aws:region"] ?? "us-east-1";
-  const answers = new MockAnswers({ region, accountId: opts.accountId ?? DEFAULT_ACCOUNT_ID, partition: "aws", preview: opts.preview });
+  const answers = new MockAnswers({ region, accountId: opts.accountId ?? DEFAULT_ACCOUNT_ID, partition: "aws", preview: opts.preview, resolveFrom: programDir, config: opts.config });
   await pulumi.runtime.setMocks(answers, opts.project, opts.stack, opts.preview);
   const monitor = settings.getMonitor();
   const run = ++runCounter;

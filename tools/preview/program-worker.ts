@@ -4,10 +4,13 @@
  * evaluation overlaps with the program run. A separate process keeps the
  * program's globals, exit calls and crashes away from the preview itself.
  */
+import * as path from "path";
 import { runUnderMocks, RunOptions } from "./engine";
 
 export interface WorkerRequest {
   programDir: string;
+  /** Pulumi.yaml `main` (a file or folder relative to the program directory), when the project sets one. */
+  main?: string;
   project: string;
   stack: string;
   config: Record<string, string>;
@@ -41,7 +44,7 @@ async function main(req: WorkerRequest): Promise<void> {
   process.on("unhandledRejection", onFailure);
   const pending: Promise<void>[] = [];
   const opts: RunOptions = {
-    program: req.programDir,
+    program: req.main ? path.resolve(req.programDir, req.main) : req.programDir,
     project: req.project,
     stack: req.stack,
     config: req.config,

@@ -8,11 +8,11 @@
 import { fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { ResourceAnalysis } from "./analysis";
 import { AnalyzeResult, Diagnostic, PackInfo, PolicyPackError, PolicyPackProcess } from "./analyzer";
 import type { CapturedResource } from "./engine";
 import { RawPolicyConfig, readPolicyConfigFile, resolvePolicyConfig, ResolvedPolicyConfig } from "./policy-config";
 import type { WorkerMessage, WorkerRequest } from "./program-worker";
-import { toAnalyzerInput } from "./resources";
 import { readProject, readStack, StackFile, UsageError } from "./stack-file";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -29,6 +29,13 @@ export interface PreviewOptions {
   /** Max Analyze calls in flight. */
   concurrency?: number;
   onProgress?: (p: { registered: number; analysed: number; phase: string }) => void;
+  /**
+   * Plan a variant of `stack` without writing a stack file: the program runs
+   * as stack `runAs` with these engine-config values laid over the file's
+   * (namespaced keys, structured values as JSON text). The policy config
+   * stays the source stack's. Used by DR drill rehearsals.
+   */
+  variant?: { runAs: string; config: Record<string, string> };
 }
 
 export interface ResourceVerdict {
@@ -126,7 +133,28 @@ function addPlain(v: unknown, out: Set<string>): void {
 
 export function loadStackFor(opts: PreviewOptions): StackFile {
   const programDir = path.resolve(opts.programDir ?? ROOT);
-  return readStack(readProject(programDir), opts.stack);
+  const file = readStack(readProject(programDir), opts.stack);
+  if (!opts.variant) return file;
+  if (!/^[\w.-]+$/.test(opts.variant.runAs)) throw new UsageError(`variant stack name "${opts.variant.runAs}" is not a stack name (letters, digits, -, _, .)`);
+  return { ...file, stack: opts.variant.runAs, config: { ...file.config, ...opts.variant.config } };
+}
+
+/**
+ * This project validates its whole stack config before declaring anything;
+ * running that check here as well fails a bad stack file in milliseconds,
+ * before the pack starts or a single program module loads (a module that
+ * does not load would otherwise hide the config mistake).
+ */
+function precheckProjectConfig(stackFile: StackFile): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseStackConfig } = require("../../config/load") as typeof import("../../config/load");
+  try {
+    parseStackConfig({ values: stackFile.config, secretKeys: new Set(stackFile.secretKeys) }, stackFile.stack);
+  } catch (e) {
+    const err = e as { isConfigError?: boolean; message?: string };
+    if (err?.isConfigError) throw new ProgramError(String(err.message), "config");
+    throw e;
+  }
 }
 
 export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
@@ -134,8 +162,10 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const programDir = path.resolve(opts.programDir ?? ROOT);
   const packDir = path.resolve(opts.packDir ?? path.join(ROOT, "policies"));
   const stackFile = loadStackFor(opts);
+  const stackName = stackFile.stack;
   const project = stackFile.project.name;
   const dryRun = opts.dryRun !== false;
+  if (programDir === ROOT) precheckProjectConfig(stackFile);
 
   let policyConfigFile = opts.policyConfigFile;
   if (!policyConfigFile) {
@@ -154,7 +184,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       const policyConfig = resolvePolicyConfig(info, rawPolicyConfig, policyConfigFile ?? "defaults");
       await proc.configure(policyConfig.entries);
       await proc.configureStack({
-        stack: opts.stack,
+        stack: stackName,
         project,
         dryRun,
         config: stackFile.config,
@@ -171,46 +201,22 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   // Avoid an unhandled rejection while the program still runs; the error is rethrown below.
   packReady.catch(() => undefined);
 
-  const resources: CapturedResource[] = [];
-  const providers = new Map<string, CapturedResource>();
-  const defaults = new Map();
-  const ctx = { stack: opts.stack, project, config: stackFile.config, secretKeys: stackFile.secretKeys };
-  const verdicts: ResourceVerdict[] = [];
-  const limit = Math.max(1, opts.concurrency ?? 32);
-  let inFlight = 0;
-  const queue: (() => void)[] = [];
-  let analysed = 0;
-  let firstAnalyzeAt = 0;
-  const analyses: Promise<void>[] = [];
-
-  const analyseOne = async (r: CapturedResource, index: number) => {
-    const { proc } = await packReady;
-    if (inFlight >= limit) await new Promise<void>((res) => queue.push(res));
-    inFlight++;
-    firstAnalyzeAt ||= Date.now();
-    try {
-      const result = await proc.analyze(toAnalyzerInput(r, providers, defaults, ctx));
-      verdicts[index] = { resource: r, diagnostics: result.diagnostics, notApplicable: result.notApplicable };
-    } finally {
-      inFlight--;
-      analysed++;
-      queue.shift()?.();
-      opts.onProgress?.({ registered: resources.length, analysed, phase: "analyze" });
-    }
-  };
+  const ctx = { stack: stackName, project, config: stackFile.config, secretKeys: stackFile.secretKeys };
+  const analysis = new ResourceAnalysis(
+    packReady.then(({ proc }) => proc),
+    ctx,
+    { concurrency: opts.concurrency, onAnalysed: (analysed) => opts.onProgress?.({ registered: resources.length, analysed, phase: "analyze" }) },
+  );
+  const resources = analysis.resources;
 
   let programMs = 0;
   let outputs: Record<string, unknown> = {};
   try {
     const run = await runWorker(
-      { programDir, project, stack: opts.stack, config: stackFile.config, secretKeys: stackFile.secretKeys, preview: dryRun },
+      { programDir, main: stackFile.project.main, project, stack: stackName, config: stackFile.config, secretKeys: stackFile.secretKeys, preview: dryRun },
       (r) => {
-        const index = resources.push(r) - 1;
-        if (r.type.startsWith("pulumi:providers:")) providers.set(`${r.urn}::${r.id}`, r);
-        const p = analyseOne(r, index);
-        p.catch(() => undefined);
-        analyses.push(p);
-        opts.onProgress?.({ registered: resources.length, analysed, phase: "program" });
+        analysis.add(r);
+        opts.onProgress?.({ registered: resources.length, analysed: analysis.analysed, phase: "program" });
       },
     );
     programMs = run.durationMs;
@@ -227,11 +233,10 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     throw e instanceof PolicyPackError || e instanceof UsageError ? e : new PolicyPackError(String((e as Error).message ?? e));
   }
   try {
-    await Promise.all(analyses);
-    const analyzeMs = firstAnalyzeAt ? Date.now() - firstAnalyzeAt : 0;
-    opts.onProgress?.({ registered: resources.length, analysed, phase: "analyze-stack" });
+    const { verdicts, analyzeMs } = await analysis.settle();
+    opts.onProgress?.({ registered: resources.length, analysed: analysis.analysed, phase: "analyze-stack" });
     const s0 = Date.now();
-    const stackResult = await pack.proc.analyzeStack(resources.map((r) => toAnalyzerInput(r, providers, defaults, ctx)));
+    const stackResult = await analysis.analyzeStack(pack.proc);
     const analyzeStackMs = Date.now() - s0;
 
     const secrets = new Set<string>(stackFile.placeholders);
@@ -245,7 +250,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     const stackDiagnostics = stackResult.diagnostics.map(scrub);
     return {
       project,
-      stack: opts.stack,
+      stack: stackName,
       stackFile: stackFile.file,
       programDir,
       dryRun,

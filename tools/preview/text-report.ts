@@ -70,7 +70,8 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
 }
 
-const shortUrn = (urn: string) => {
+/** type::name of a URN (the qualified type's last part), or "(stack)" for stack-level diagnostics. */
+export const shortUrn = (urn: string) => {
   const parts = urn.split("::");
   return parts.length >= 4 ? `${parts[2].split("$").pop()}::${parts[3]}` : urn || "(stack)";
 };

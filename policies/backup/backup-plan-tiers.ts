@@ -1,0 +1,35 @@
+import { resourcePolicy } from "../lib/define";
+import { PLAN } from "./model";
+
+interface Config {
+  /** Retention tiers (days) the rules of every plan must cover. */
+  tiers: number[];
+}
+
+/**
+ * Runbook: retention policy — daily 30 d, weekly 12 weeks (84 d), monthly
+ * 12 months (365 d), annual 7 years (2555 d). A tier is covered by a rule
+ * whose lifecycle deletes recovery points after exactly that many days.
+ */
+export const backupPlanTiers = resourcePolicy<Config>({
+  name: "backup-plan-tiers",
+  family: "backup",
+  description: "Backup plans keep the runbook's retention tiers: 30, 84, 365 and 2555 days.",
+  severity: "high",
+  controls: "retention",
+  runbook: "retentionPolicy",
+  remediationSteps: "Add one rule per tier to the aws.backup.Plan with lifecycle.deleteAfter 30 (daily), 84 (weekly), 365 (monthly) and 2555 (annual).",
+  config: {
+    schema: { tiers: { type: "array", items: { type: "integer", minimum: 1 }, description: "Retention tiers in days that the plan's rules must cover." } },
+    defaults: { tiers: [30, 84, 365, 2555] },
+  },
+  resourceTypes: [PLAN],
+  check: ({ props, config, report }) => {
+    const rules: any[] = props.rules ?? [];
+    const missing = config.tiers.filter((tier) => rules.filter((r) => r.lifecycle?.deleteAfter === tier).length === 0);
+    if (missing.length) {
+      const found = rules.map((r) => r.lifecycle?.deleteAfter).filter((d) => typeof d === "number");
+      report(`No rule keeps recovery points for ${missing.join(", ")} days (required tiers: ${config.tiers.join(", ")}; rules keep: ${found.length ? found.join(", ") : "none"}).`);
+    }
+  },
+});
