@@ -169,7 +169,8 @@ export class ShellAccess extends pulumi.ComponentResource {
         instanceArn: pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:instance/*`,
         shellDocumentArn: ssmArn(pulumi.interpolate`document/${this.sessionPreferences.name}`),
         sessionArnPrefix: ssmArn("session/"),
-        awsDocumentArn: (doc) => pulumi.interpolate`arn:${partition}:ssm:*::document/${doc}`,
+        // AWS-owned documents have no account in their ARN, but requests may name one; "*" matches both forms.
+        awsDocumentArn: (doc) => pulumi.interpolate`arn:${partition}:ssm:*:*:document/${doc}`,
         keyArn,
       })),
       tags: withTags(args.tags),

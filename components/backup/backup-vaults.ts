@@ -40,7 +40,7 @@ export interface BackupVaultsArgs {
   /** Key in the DR region (the replica of kmsKey). */
   drKmsKey: aws.kms.ReplicaKey | aws.kms.Key;
   drProvider: aws.Provider;
-  database: Pick<Database, "arn" | "instance" | "masterSecretArn">;
+  database: Pick<Database, "arn" | "instance" | "masterSecretArn" | "databaseName">;
   network: Pick<Network, "privateSubnetIds" | "appSecurityGroupId" | "databaseSecurityGroupId">;
   alerts: Pick<AlertRouting, "criticalTopic">;
   protect: boolean;
@@ -216,7 +216,8 @@ export class BackupVaults extends pulumi.ComponentResource {
       environment: {
         variables: {
           MASTER_SECRET_ARN: masterSecretArn,
-          DB_NAME: args.database.instance.dbName,
+          // From config: a restored instance does not echo a dbName input.
+          DB_NAME: args.database.databaseName,
           VALIDATION_TABLES: JSON.stringify(config.validation.tables),
           ALERT_TOPIC_ARN: args.alerts.criticalTopic.arn,
         },

@@ -13,6 +13,10 @@
  * sessions, fixing ownership, extensions) needs it; their sessions are
  * audited statement by statement (pgaudit.log = 'all' on the role).
  *
+ * Role settings the provider has no argument for (read-only transactions by
+ * default, pgaudit.log) are held by a RoleSettings child (role-settings.ts):
+ * applied after the roles exist, reset on destroy.
+ *
  * Every Grant covers exactly one (database, role, schema, object type): the
  * provider revokes whatever a Grant does not list, so two Grants on the same
  * tuple would undo each other. Each resource carries its SQL equivalent.
@@ -26,7 +30,10 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseConfig } from "../../config/sections/database";
 import { ConfigError } from "../../config/load";
+import type { Network } from "../network/network";
 import type { Database } from "./database";
+import { RoleSettings } from "./role-settings";
+import type { RoleSetting } from "../../lambdas/db-role-settings/sql";
 
 export const DATABASE_ROLES_TYPE = "duespark:database:DatabaseRoles";
 
@@ -42,6 +49,26 @@ export const READONLY_PRIVILEGES = ["SELECT"];
 export interface DatabaseRolesArgs {
   config: DatabaseConfig;
   database: Database;
+  /** Where the role-settings function runs (private subnets, app security group). */
+  network: Network;
+  /** CMK of the RDS master secret, which the role-settings function reads. */
+  kmsKey: aws.kms.Key;
+  tags?: Record<string, string>;
+}
+
+/**
+ * Settings of the human login roles: developers are read-only by default
+ * (even if a write privilege were ever granted by mistake), and every
+ * statement of people is audited; pgaudit.log for everyone else stays the
+ * parameter group's ddl,role,write. A role setting is not inherited through
+ * membership, so it goes on each login role, not on the admin group.
+ */
+export function humanRoleSettings(config: DatabaseConfig): RoleSetting[] {
+  const readonly = config.readonlyRole.name;
+  return [
+    { role: readonly, parameter: "default_transaction_read_only", value: "on" },
+    ...[readonly, ...config.admins].map((role) => ({ role, parameter: "pgaudit.log", value: "all" })),
+  ];
 }
 
 /** The password field of the RDS-managed master secret ({"username","password"}). */
@@ -65,6 +92,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
   readonly appRoleName: pulumi.Output<string>;
   readonly adminGroupName: pulumi.Output<string>;
   readonly adminRoleNames: pulumi.Output<string>[];
+  readonly settings: RoleSettings;
 
   constructor(name: string, args: DatabaseRolesArgs, opts?: pulumi.ComponentResourceOptions) {
     validate(args.config);
@@ -170,6 +198,17 @@ export class DatabaseRoles extends pulumi.ComponentResource {
 
     // GRANT CONNECT, TEMPORARY ON DATABASE duespark TO duespark_admins;
     grant("admins-database", { role: admins.name, objectType: "database", privileges: ["CONNECT", "TEMPORARY"] }, afterRevokes);
+
+    // ALTER ROLE developer_readonly SET default_transaction_read_only = 'on';
+    // ALTER ROLE developer_readonly SET pgaudit.log = 'all';  ALTER ROLE alice_nguyen SET pgaudit.log = 'all'; ...
+    this.settings = new RoleSettings(`${name}-settings`, {
+      settings: humanRoleSettings(config),
+      database,
+      network: args.network,
+      kmsKey: args.kmsKey,
+      roles: [readonly, ...adminUsers],
+      tags: args.tags,
+    }, { parent: this });
 
     this.readonlyRoleName = readonly.name;
     this.ownerRoleName = owner.name;

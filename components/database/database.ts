@@ -15,6 +15,8 @@
  * - Point-in-time recovery (automated backups, retention >= 7 days),
  *   replicated to the DR region with the DR replica key; the backup plan
  *   selects the instance by tag for the daily/weekly/monthly/annual copies.
+ * - Recovery stacks (`restore`) start from the primary's latest recovery
+ *   point in this region instead of an empty database.
  * - Logs exported to CloudWatch into log groups created here first, with the
  *   7-year audit retention and the CMK (RDS would otherwise create them
  *   unencrypted with infinite retention).
@@ -58,7 +60,19 @@ export interface DatabaseArgs {
   drProvider: aws.Provider;
   protect: boolean;
   tags?: Record<string, string>;
+  /**
+   * Recovery stacks: create the instance from the primary's data instead of
+   * empty. Point-in-time restore to the latest restorable time of replicated
+   * automated backups, or a given recovery point (snapshot / AWS Backup copy).
+   * Storage stays under `kmsKeyArn`, the key the recovery point is encrypted
+   * with (the primary key's replica in this region), so nothing is re-encrypted.
+   */
+  restore?: DatabaseRestore;
 }
+
+export type DatabaseRestore =
+  | { source: "pitr"; automatedBackupsArn: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> }
+  | { source: "snapshot"; snapshotIdentifier: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
 
 export class Database extends pulumi.ComponentResource {
   readonly instance: aws.rds.Instance;
@@ -75,11 +89,13 @@ export class Database extends pulumi.ComponentResource {
   /** The validated config the instance was built from (role names, drain time). */
   readonly config: DatabaseConfig;
   readonly logGroups: aws.cloudwatch.LogGroup[];
+  /** Automated backups replicated to the DR region; its id is the replicated backups' ARN there. */
+  readonly drBackupsReplication: aws.rds.InstanceAutomatedBackupsReplication;
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     validate(args);
     super(DATABASE_TYPE, name, {}, opts);
-    const { config, network, kmsKey } = args;
+    const { config, network, kmsKey, restore } = args;
     const stack = pulumi.getStack();
     const identifier = `duespark-${stack}`;
     const major = config.engineVersion.split(".")[0];
@@ -134,9 +150,12 @@ export class Database extends pulumi.ComponentResource {
       maxAllocatedStorage: config.maxAllocatedStorageGb,
       storageType: "gp3",
       storageEncrypted: true,
-      kmsKeyId: kmsKey.arn,
-      dbName: config.databaseName,
-      username: config.masterUsername,
+      kmsKeyId: restore ? restore.kmsKeyArn : kmsKey.arn,
+      // A restored instance takes its database and master user from the recovery point.
+      dbName: restore ? undefined : config.databaseName,
+      username: restore ? undefined : config.masterUsername,
+      restoreToPointInTime: restore?.source === "pitr" ? { sourceDbInstanceAutomatedBackupsArn: restore.automatedBackupsArn, useLatestRestorableTime: true } : undefined,
+      snapshotIdentifier: restore?.source === "snapshot" ? restore.snapshotIdentifier : undefined,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: kmsKey.arn,
       iamDatabaseAuthenticationEnabled: true,
@@ -166,7 +185,7 @@ export class Database extends pulumi.ComponentResource {
       tags,
     }, { parent: this, protect: args.protect, dependsOn: this.logGroups });
 
-    new aws.rds.InstanceAutomatedBackupsReplication(`${name}-dr-backups`, {
+    this.drBackupsReplication = new aws.rds.InstanceAutomatedBackupsReplication(`${name}-dr-backups`, {
       sourceDbInstanceArn: this.instance.arn,
       kmsKeyId: args.drKmsKey.arn,
       retentionPeriod: config.backupRetentionDays,
@@ -218,4 +237,9 @@ function validate(args: DatabaseArgs): void {
   if (!args.kmsKey || !args.drKmsKey || !args.drProvider) {
     throw new ConfigError("Database: kmsKey, drKmsKey and drProvider are required (encryption at rest and the DR copy of automated backups)");
   }
+  const r = args.restore;
+  if (r && !["pitr", "snapshot"].includes(r.source)) throw new ConfigError(`Database: restore.source got "${String((r as { source: unknown }).source)}"; allowed: pitr, snapshot`);
+  if (r && !r.kmsKeyArn) throw new ConfigError("Database: restore.kmsKeyArn is required (the key the recovery point is encrypted with in this region)");
+  if (r?.source === "pitr" && !r.automatedBackupsArn) throw new ConfigError("Database: restore.automatedBackupsArn is required for a point-in-time restore");
+  if (r?.source === "snapshot" && !r.snapshotIdentifier) throw new ConfigError("Database: restore.snapshotIdentifier is required for a snapshot restore");
 }

@@ -14,6 +14,14 @@
  * first database user; API keys are put by hand from the vendor's console
  * (docs/RUNBOOK-SECRETS.md). So no value ever reaches Pulumi state.
  *
+ * Recovery stacks (`adopt`) do not create the JWT key or the API-key
+ * secrets: a new value would shadow the primary's replicas, which already
+ * sit in this region under the same names, and would log every user out
+ * (JWT) or lose the vendor keys. They read the replicas instead; rotation of
+ * those resumes once the replicas are promoted (docs/DISASTER-RECOVERY.md).
+ * The database credentials are always this stack's own: the restored
+ * instance has a new endpoint and a new RDS-managed master secret.
+ *
  * API key reminders follow the incident classification: an overdue or
  * missing key is P2, a key due within `apiKeyReminderDays` is P3; each goes
  * to the topic `routeOf(priority)` names (today both route to the warning
@@ -62,6 +70,21 @@ export interface SecretsStoreArgs {
   databaseRoles?: DatabaseRoles;
   protect: boolean;
   tags?: Record<string, string>;
+  /** Recovery stacks: use the primary's secret replicas in this region instead of creating JWT / API-key secrets. */
+  adopt?: AdoptedSecrets;
+}
+
+export interface AdoptedSecrets {
+  /** Name prefix of the primary's secrets (replicas keep the names), e.g. `duespark/prod`. */
+  namePrefix: string;
+  jwtSecretArn: pulumi.Input<string>;
+  /** Replica ARN per configured API key name. */
+  apiKeySecretArns: Record<string, pulumi.Input<string>>;
+}
+
+/** Secrets Manager name prefix of a stack's secrets. */
+export function secretNamePrefix(stack: string): string {
+  return `duespark/${stack}`;
 }
 
 /** What SecretDelivery maps into the Kubernetes secret. */
@@ -126,13 +149,18 @@ interface LambdaSpec {
 }
 
 export class SecretsStore extends pulumi.ComponentResource {
-  readonly jwtSecret: aws.secretsmanager.Secret;
+  /** Undefined when the JWT key is adopted from the primary's replica. */
+  readonly jwtSecret: aws.secretsmanager.Secret | undefined;
+  readonly jwtSecretArn: pulumi.Output<string>;
   readonly databaseSecret: aws.secretsmanager.Secret;
+  /** Secrets this stack declares (empty when adopted). */
   readonly apiKeySecrets: Record<string, aws.secretsmanager.Secret>;
+  readonly apiKeySecretArns: Record<string, pulumi.Output<string>>;
   /** Every secret ARN the stack uses, the RDS-managed master secret included. */
   readonly secretArns: pulumi.Output<string>[];
   readonly delivery: SecretDeliverySource;
-  readonly jwtRotationFunction: aws.lambda.Function;
+  /** Undefined when adopted: a replica secret cannot be rotated in its replica region. */
+  readonly jwtRotationFunction: aws.lambda.Function | undefined;
   readonly dbRotationFunction: aws.lambda.Function;
   readonly apiKeyAgeCheckFunction: aws.lambda.Function;
 
@@ -149,21 +177,31 @@ export class SecretsStore extends pulumi.ComponentResource {
     this.accountId = aws.getCallerIdentityOutput({}, invoke).accountId;
     this.region = aws.getRegionOutput({}, invoke).region;
     const stack = pulumi.getStack();
-    const prefix = `duespark/${stack}`;
+    const prefix = secretNamePrefix(stack);
+    const sharedPrefix = args.adopt?.namePrefix ?? prefix;
     const dbCfg = database.config;
 
     // --- 1. JWT signing key (SECRET_KEY).
-    this.jwtSecret = this.secret(`${name}-jwt`, `${prefix}/jwt-signing-key`, "JWT signing key of the DueSpark API (SECRET_KEY)", "jwt", config.rotationDays.jwt);
-    const jwtFnName = `duespark-${stack}-jwt-rotation`;
-    this.jwtRotationFunction = this.lambda(`${name}-jwt-rotation`, {
-      fnName: jwtFnName,
-      description: `Rotates ${prefix}/jwt-signing-key every ${config.rotationDays.jwt} days`,
-      bundle: "jwt-rotation",
-      environment: { JWT_OVERLAP_MINUTES: String(config.jwtVerificationOverlapMinutes) },
-      statements: [this.rotateOwnSecret(this.jwtSecret), this.decryptViaSecretsManager()],
-      timeout: 30,
-    });
-    this.rotation(`${name}-jwt`, this.jwtSecret, this.jwtRotationFunction, config.rotationDays.jwt, true, []);
+    if (args.adopt) {
+      this.jwtSecret = undefined;
+      this.jwtRotationFunction = undefined;
+      this.jwtSecretArn = pulumi.output(args.adopt.jwtSecretArn);
+    } else {
+      const jwtSecret = this.secret(`${name}-jwt`, `${prefix}/jwt-signing-key`, "JWT signing key of the DueSpark API (SECRET_KEY)", "jwt", config.rotationDays.jwt);
+      const jwtFnName = `duespark-${stack}-jwt-rotation`;
+      const jwtRotationFunction = this.lambda(`${name}-jwt-rotation`, {
+        fnName: jwtFnName,
+        description: `Rotates ${prefix}/jwt-signing-key every ${config.rotationDays.jwt} days`,
+        bundle: "jwt-rotation",
+        environment: { JWT_OVERLAP_MINUTES: String(config.jwtVerificationOverlapMinutes) },
+        statements: [this.rotateOwnSecret(jwtSecret), this.decryptViaSecretsManager()],
+        timeout: 30,
+      });
+      this.rotation(`${name}-jwt`, jwtSecret, jwtRotationFunction, config.rotationDays.jwt, true, []);
+      this.jwtSecret = jwtSecret;
+      this.jwtRotationFunction = jwtRotationFunction;
+      this.jwtSecretArn = jwtSecret.arn;
+    }
 
     // --- 2. Application database credentials.
     this.databaseSecret = this.secret(`${name}-database`, `${prefix}/database/app`, "DueSpark API database credentials (rotating application user)", "database", config.rotationDays.database);
@@ -204,10 +242,16 @@ export class SecretsStore extends pulumi.ComponentResource {
 
     // --- 3. Third-party API keys: put by hand, age checked daily.
     this.apiKeySecrets = {};
+    this.apiKeySecretArns = {};
     for (const key of config.apiKeys) {
+      if (args.adopt) {
+        this.apiKeySecretArns[key.name] = pulumi.output(args.adopt.apiKeySecretArns[key.name]);
+        continue;
+      }
       this.apiKeySecrets[key.name] = this.secret(`${name}-api-key-${key.name}`, `${prefix}/api-keys/${key.name}`, `${key.vendor} API key (${key.envVar}); rotate by hand every ${config.rotationDays.apiKeys} days`, "api-key", config.rotationDays.apiKeys);
+      this.apiKeySecretArns[key.name] = this.apiKeySecrets[key.name].arn;
     }
-    const apiSecrets = Object.values(this.apiKeySecrets);
+    const apiKeyArns = config.apiKeys.map((k) => this.apiKeySecretArns[k.name]);
     const topicFor = (p: IncidentPriority) => (routeOf(p) === "critical" ? args.alerts.criticalTopic : args.alerts.warningTopic);
     const dueSoonTopic = topicFor(API_KEY_DUE_SOON_PRIORITY);
     const overdueTopic = topicFor(API_KEY_OVERDUE_PRIORITY);
@@ -216,7 +260,7 @@ export class SecretsStore extends pulumi.ComponentResource {
       description: `Warns before third-party API keys pass their ${config.rotationDays.apiKeys}-day rotation`,
       bundle: "api-key-age-check",
       environment: {
-        API_KEYS: pulumi.jsonStringify(config.apiKeys.map((k) => ({ name: k.name, secretId: this.apiKeySecrets[k.name].arn, vendor: k.vendor, envVar: k.envVar }))),
+        API_KEY_REFS: pulumi.jsonStringify(config.apiKeys.map((k) => ({ name: k.name, secretId: this.apiKeySecretArns[k.name], vendor: k.vendor, envVar: k.envVar }))),
         ROTATION_DAYS: String(config.rotationDays.apiKeys),
         REMINDER_DAYS: String(config.apiKeyReminderDays),
         ENVIRONMENT: stack,
@@ -230,7 +274,7 @@ export class SecretsStore extends pulumi.ComponentResource {
           Sid: "ReadApiKeyMetadata",
           Effect: "Allow" as const,
           Action: ["secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"],
-          Resource: apiSecrets.map((s) => s.arn),
+          Resource: apiKeyArns,
         }),
         pulumi.output({
           Sid: "PublishReminders",
@@ -248,13 +292,14 @@ export class SecretsStore extends pulumi.ComponentResource {
       ],
       timeout: 60,
     });
-    this.schedule(`${name}-api-key-age`, "rate(1 day)", this.apiKeyAgeCheckFunction, "{}", "Daily API key rotation-obligation check");
+    // Named so reviewers and the policy pack find the age check by name.
+    this.schedule(`${name}-api-key-age-check`, "rate(1 day)", this.apiKeyAgeCheckFunction, "{}", "Daily API key rotation-obligation check", [`${name}-api-key-age`]);
 
-    this.secretArns = [this.jwtSecret.arn, this.databaseSecret.arn, ...apiSecrets.map((s) => s.arn), database.masterSecretArn];
+    this.secretArns = [this.jwtSecretArn, this.databaseSecret.arn, ...apiKeyArns, database.masterSecretArn];
     this.delivery = {
-      jwtSecretName: `${prefix}/jwt-signing-key`,
+      jwtSecretName: `${sharedPrefix}/jwt-signing-key`,
       databaseSecretName: `${prefix}/database/app`,
-      apiKeys: config.apiKeys.map((k) => ({ envVar: k.envVar, secretName: `${prefix}/api-keys/${k.name}` })),
+      apiKeys: config.apiKeys.map((k) => ({ envVar: k.envVar, secretName: `${sharedPrefix}/api-keys/${k.name}` })),
       jwtOverlapMinutes: config.jwtVerificationOverlapMinutes,
     };
     this.registerOutputs({ secretArns: this.secretArns });
@@ -366,7 +411,9 @@ export class SecretsStore extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [permission, ...dependsOn] });
   }
 
-  private schedule(name: string, expression: string, fn: aws.lambda.Function, input: string, description: string): aws.scheduler.Schedule {
+  private schedule(name: string, expression: string, fn: aws.lambda.Function, input: string, description: string, formerNames: string[] = []): aws.scheduler.Schedule {
+    // Earlier logical names keep the existing resources instead of replacing them.
+    const aliases = formerNames.map((n) => ({ name: n }));
     const role = new aws.iam.Role(name, {
       description: `EventBridge Scheduler: ${description}`,
       assumeRolePolicy: toJson({
@@ -379,17 +426,17 @@ export class SecretsStore extends pulumi.ComponentResource {
         }],
       }),
       tags: withTags(this.args.tags),
-    }, { parent: this });
+    }, { parent: this, aliases });
     new aws.iam.RolePolicy(name, {
       role: role.id,
       policy: toJson({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fn.arn }] }),
-    }, { parent: this });
+    }, { parent: this, aliases });
     return new aws.scheduler.Schedule(name, {
       description,
       scheduleExpression: expression,
       flexibleTimeWindow: { mode: "OFF" },
       target: { arn: fn.arn, roleArn: role.arn, input, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } },
-    }, { parent: this });
+    }, { parent: this, aliases });
   }
 }
 
@@ -407,6 +454,11 @@ function validate(args: SecretsStoreArgs): void {
   const dupName = names.find((n, i) => names.indexOf(n) !== i);
   if (dupName) throw new ConfigError(`SecretsStore: API key name "${dupName}" is used twice`);
   if (args.drRegion === undefined || args.drRegion === "") throw new ConfigError("SecretsStore: drRegion is required (secrets are replicated there)");
+  if (args.adopt) {
+    const missing = c.apiKeys.map((k) => k.name).filter((n) => !args.adopt!.apiKeySecretArns[n]);
+    if (missing.length) throw new ConfigError(`SecretsStore: adopt.apiKeySecretArns has no replica for API key(s) ${missing.join(", ")}; every configured API key needs one`);
+    if (!args.adopt.jwtSecretArn) throw new ConfigError("SecretsStore: adopt.jwtSecretArn is required (the primary's JWT key replica)");
+  }
   if (args.database.config.appRole.length > 48) {
     throw new ConfigError(`SecretsStore: database.appRole "${args.database.config.appRole}" is too long to prefix generated users (at most 48 characters)`);
   }

@@ -18,7 +18,7 @@ export function bundleLambda(name: string): string {
     entryPoints: [entry],
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "cjs",
     write: false,
     minify: false,
@@ -37,4 +37,5 @@ export function lambdaArchive(name: string): pulumi.asset.AssetArchive {
   return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleLambda(name)) });
 }
 
-export const LAMBDA_RUNTIME = "nodejs20.x";
+/** nodejs20.x is deprecated since April 2026. */
+export const LAMBDA_RUNTIME = "nodejs22.x";

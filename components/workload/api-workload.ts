@@ -29,11 +29,19 @@ export interface ApiWorkloadArgs {
   namespace: pulumi.Input<string>;
   /** Kubernetes Secret holding the API's configuration (from SecretDelivery). */
   secretName: pulumi.Input<string>;
+  /**
+   * Further host names served like `config.host`: the stack's regional name
+   * that its DNS failover health check probes (docs/DISASTER-RECOVERY.md).
+   */
+  additionalHosts?: string[];
 }
 
 export class ApiWorkload extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly deployment: k8s.apps.v1.Deployment;
+  readonly ingress: k8s.networking.v1.Ingress;
+  /** Host name of the load balancer the ingress controller publishes in the Ingress status. */
+  readonly loadBalancerHostname: pulumi.Output<string>;
 
   constructor(name: string, args: ApiWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super(API_WORKLOAD_TYPE, name, {}, opts);
@@ -141,7 +149,9 @@ export class ApiWorkload extends pulumi.ComponentResource {
       },
     }, { parent: this });
 
-    new k8s.networking.v1.Ingress(`${name}-ingress`, {
+    const hosts = [c.host, ...(args.additionalHosts ?? []).filter((h) => h !== c.host)];
+    const httpRule = { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] };
+    this.ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, {
       metadata: {
         name: APP_NAME,
         namespace: ns,
@@ -154,13 +164,15 @@ export class ApiWorkload extends pulumi.ComponentResource {
       },
       spec: {
         ingressClassName: c.ingressClassName,
-        tls: [{ hosts: [c.host], secretName: c.tlsSecretName }],
-        rules: [{
-          host: c.host,
-          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] },
-        }],
+        tls: [{ hosts, secretName: c.tlsSecretName }],
+        rules: hosts.map((host) => ({ host, http: httpRule })),
       },
     }, { parent: this });
+    this.loadBalancerHostname = this.ingress.status.apply((s) => {
+      const lb = s?.loadBalancer?.ingress?.[0];
+      // Empty until the ingress controller publishes its load balancer (DnsFailover rejects it then).
+      return lb?.hostname ?? lb?.ip ?? "";
+    });
 
     this.registerOutputs({ serviceName: this.serviceName });
   }

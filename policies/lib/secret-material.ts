@@ -9,7 +9,7 @@
 export const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|DATABASE_URL|CREDENTIAL/i;
 
 /** Names that point at a secret rather than hold one (ARN, name, path, mounted file). */
-export const REFERENCE_NAME = /(_ARN|_NAME|_ID|_PATH|_FILE|_REF|_KEY_ID)$/i;
+export const REFERENCE_NAME = /(_ARNS?|_NAMES?|_IDS?|_PATHS?|_FILES?|_REFS?|_KEY_IDS?)$/i;
 
 const VALUE_SHAPES: [string, RegExp][] = [
   ["a Stripe live key", /\b[sr]k_live_[0-9A-Za-z]{8,}/],

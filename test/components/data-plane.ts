@@ -39,7 +39,7 @@ export function buildDatabase(cfg: StackConfig) {
 export function buildSecrets(cfg: StackConfig, opts: { withRoles?: boolean } = {}) {
   const base = buildDatabase(cfg);
   const alerts = new AlertRouting("alerting", { config: cfg.alerting, environment: cfg.environment, kmsKey: base.keys.primaryKey, tags: cfg.tags });
-  const databaseRoles = opts.withRoles === false ? undefined : new DatabaseRoles("db-roles", { config: cfg.database, database: base.database });
+  const databaseRoles = opts.withRoles === false ? undefined : new DatabaseRoles("db-roles", { config: cfg.database, database: base.database, network: base.network, kmsKey: base.keys.primaryKey, tags: cfg.tags });
   const secrets = new SecretsStore("secrets", {
     config: cfg.secrets,
     database: base.database,

@@ -83,4 +83,6 @@ test("settings from the environment", () => {
   assert.deepEqual(settingsFromEnv(env), settings);
   assert.throws(() => settingsFromEnv({ ...env, ROTATION_DAYS: "0" }), /ROTATION_DAYS must be a whole number of days/);
   assert.throws(() => settingsFromEnv({ ...env, API_KEYS: "[{}]" }), /API_KEYS must be a JSON list/);
+  assert.throws(() => settingsFromEnv({ ...env, API_KEY_REFS: "[{}]" }), /API_KEY_REFS must be a JSON list/);
+  assert.deepEqual(settingsFromEnv({ ...env, API_KEYS: undefined, API_KEY_REFS: env.API_KEYS }).keys, settings.keys);
 });

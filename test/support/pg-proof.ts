@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import type { Client } from "pg";
-import { applyStatements, ident, literal, pgStatements, PgStatement } from "../../tools/proofs/pg-sql";
+import { applyStatements, ident, isRoleSettingsInvocation, literal, pgStatements, PgStatement } from "../../tools/proofs/pg-sql";
 import type { StackConfig } from "../../config/schema";
 import { runMocked, ROOT, stackConfig } from "./mocks";
 import type { PgCluster } from "./postgres";
@@ -14,7 +14,7 @@ import type { PgCluster } from "./postgres";
 /** The prod stack's declared PostgreSQL resources as SQL, from an update-mode run of the whole program. */
 export async function declaredProd(): Promise<{ cfg: StackConfig; statements: PgStatement[]; resources: Awaited<ReturnType<typeof runMocked>>["resources"] }> {
   const run = await runMocked(ROOT, { preview: false, stack: "prod" });
-  const resources = run.resources.filter((r) => r.type.startsWith("postgresql:"));
+  const resources = run.resources.filter((r) => r.type.startsWith("postgresql:") || isRoleSettingsInvocation(r));
   return { cfg: stackConfig("prod"), statements: pgStatements(resources), resources };
 }
 

@@ -78,7 +78,7 @@ for (const preview of [false, true]) {
     assert.equal(own.Resource, "arn:aws:ssm:us-east-1:123456789012:session/${aws:username}-*");
     const denySsh = sid("DenySshAndPortForwarding");
     assert.equal(denySsh.Effect, "Deny");
-    assert.deepEqual(denySsh.Resource, DENIED.map((d) => `arn:aws:ssm:*::document/${d}`));
+    assert.deepEqual(denySsh.Resource, DENIED.map((d) => `arn:aws:ssm:*:*:document/${d}`));
     const denyNoMfa = sid("DenyAllWithoutMfa");
     assert.equal(denyNoMfa.Effect, "Deny");
     assert.ok(denyNoMfa.NotAction.includes("iam:EnableMFADevice"));
@@ -118,7 +118,7 @@ test("identity-provider mode leaves aws:MultiFactorAuthPresent out (federated se
     instanceArn: "arn:aws:ec2:us-east-1:123456789012:instance/*",
     shellDocumentArn: "arn:aws:ssm:us-east-1:123456789012:document/SSM-SessionManagerRunShell",
     sessionArnPrefix: "arn:aws:ssm:us-east-1:123456789012:session/",
-    awsDocumentArn: (d) => `arn:aws:ssm:*::document/${d}`,
+    awsDocumentArn: (d) => `arn:aws:ssm:*:*:document/${d}`,
     keyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
   });
   const text = JSON.stringify(doc);

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DatabaseRoles, masterPassword } from "../../../components/database/database-roles";
+import { DatabaseRoles, humanRoleSettings, masterPassword } from "../../../components/database/database-roles";
 import { inputsOf, isSecret, runMocked, stackConfig, UNKNOWN } from "../../support/mocks";
 import { buildDatabase } from "../data-plane";
 
 const cfg = stackConfig("prod");
 const build = () => {
-  const { database } = buildDatabase(cfg);
-  new DatabaseRoles("db-roles", { config: cfg.database, database });
+  const { database, network, keys } = buildDatabase(cfg);
+  new DatabaseRoles("db-roles", { config: cfg.database, database, network, kmsKey: keys.primaryKey, tags: cfg.tags });
 };
+const INVOCATION = "aws:lambda/invocation:Invocation";
+const ROLE = "postgresql:index/role:Role";
 const FORBIDDEN = ["INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL", "CREATE", "TEMPORARY"];
 
 for (const preview of [false, true]) {
@@ -85,10 +87,55 @@ for (const preview of [false, true]) {
     assert.equal(roles.find((r) => r.name === "duespark_owner").login, false);
     assert.equal(roles.find((r) => r.name === "duespark_app").login, false);
   });
+
+  test(`role settings: one CRUD invocation sets read-only-by-default and pgaudit.log=all on the human login roles, after they exist (${mode})`, async () => {
+    const run = await runMocked(build, { preview });
+    const inv = run.one(INVOCATION);
+    const i = inputsOf(inv);
+    // Settings come from config only, so the input is known even in a preview.
+    assert.deepEqual(JSON.parse(i.input), {
+      database: "duespark",
+      settings: [
+        { role: "developer_readonly", parameter: "default_transaction_read_only", value: "on" },
+        { role: "developer_readonly", parameter: "pgaudit.log", value: "all" },
+        { role: "alice_nguyen", parameter: "pgaudit.log", value: "all" },
+        { role: "marco_rossi", parameter: "pgaudit.log", value: "all" },
+      ],
+    });
+    assert.equal(i.lifecycleScope, "CRUD");
+    assert.equal(i.terraformKey, "tf");
+    assert.equal(i.triggers, undefined);
+    assert.equal(inv.deleteBeforeReplace, true, "a replacement must not be followed by the old invocation's reset");
+    const fn = run.one("aws:lambda/function:Function", "db-roles-settings");
+    assert.deepEqual(inv.propertyDependencies.functionName, [fn.urn]);
+    if (!preview) assert.equal(i.functionName, "duespark-prod-db-role-settings");
+
+    const urnOf = (n: string) => run.all(ROLE).find((r) => inputsOf(r).name === n)!.urn;
+    for (const role of ["developer_readonly", "alice_nguyen", "marco_rossi"]) {
+      assert.ok(inv.dependencies.includes(urnOf(role)), `the invocation waits for role ${role}`);
+    }
+    // Only the roles it changes: no wait on the app/owner roles, and never a settings-only role.
+    for (const role of ["duespark_app", "duespark_owner"]) assert.ok(!inv.dependencies.includes(urnOf(role)), role);
+    // statement_timeout and idle_in_transaction_session_timeout stay with the provider's Role.
+    const readonly = inputsOf(run.one(ROLE, "db-roles-readonly"));
+    assert.deepEqual([readonly.statementTimeout, readonly.idleInTransactionSessionTimeout], [30000, 60000]);
+    assert.ok(!JSON.parse(i.input).settings.some((x: any) => x.parameter === "statement_timeout" || x.parameter === "idle_in_transaction_session_timeout"));
+  });
 }
+
+test("human role settings follow the config: a third admin and a renamed read-only role", () => {
+  const settings = humanRoleSettings({ ...cfg.database, admins: ["alice_nguyen", "marco_rossi", "priya_shah"], readonlyRole: { ...cfg.database.readonlyRole, name: "dev_ro" } });
+  assert.deepEqual(settings.map((s) => `${s.role}:${s.parameter}=${s.value}`), [
+    "dev_ro:default_transaction_read_only=on",
+    "dev_ro:pgaudit.log=all",
+    "alice_nguyen:pgaudit.log=all",
+    "marco_rossi:pgaudit.log=all",
+    "priya_shah:pgaudit.log=all",
+  ]);
+});
 
 test("master password: RDS's JSON shape is unwrapped; a JSON secret without password is an error", () => {
   assert.equal(masterPassword('{"username":"duespark_master","password":"p@ss"}'), "p@ss");
   assert.throws(() => masterPassword('{"username":"x"}'), /no password field/);
-  assert.throws(() => new DatabaseRoles("r", { config: { ...cfg.database, admins: [] }, database: {} as any }), /1 to 3 named database admins/);
+  assert.throws(() => new DatabaseRoles("r", { config: { ...cfg.database, admins: [] }, database: {} as any, network: {} as any, kmsKey: {} as any }), /1 to 3 named database admins/);
 });

@@ -69,7 +69,7 @@ for (const preview of [false, true]) {
     }
     const jwt = inputsOf(jwtFn);
     assert.deepEqual(jwt.environment.variables, { JWT_OVERLAP_MINUTES: "0" });
-    assert.equal(jwt.runtime, "nodejs20.x");
+    assert.equal(jwt.runtime, "nodejs22.x");
     assert.equal(jwt.vpcConfig, undefined);
 
     const db = inputsOf(dbFn);
@@ -120,7 +120,7 @@ for (const preview of [false, true]) {
     if (!preview) {
       assert.equal(env.OVERDUE_TOPIC_ARN, env.DUE_SOON_TOPIC_ARN);
       assert.match(env.OVERDUE_TOPIC_ARN, /warning/);
-      assert.deepEqual(JSON.parse(env.API_KEYS).map((k: any) => [k.name, k.envVar]), [["stripe", "STRIPE_SECRET_KEY"], ["email-provider", "EMAIL_API_KEY"]]);
+      assert.deepEqual(JSON.parse(env.API_KEY_REFS).map((k: any) => [k.name, k.envVar]), [["stripe", "STRIPE_SECRET_KEY"], ["email-provider", "EMAIL_API_KEY"]]);
     }
     const rotated = run.all(ROTATION).map((r) => r.propertyDependencies.secretId[0]);
     for (const s of run.all(SECRET).filter((x) => inputsOf(x).name.includes("/api-keys/"))) assert.ok(!rotated.includes(s.urn));

@@ -14,7 +14,7 @@ after(() => pack.close());
 const deployment = (env: unknown[]) => fixture(DEPLOYMENT, "api", { spec: { template: { spec: { containers: [{ name: "api", image: "api:1", env }] } } } });
 
 test("compliant: references and non-secret settings only", async () => {
-  const lambda = await pack.analyze(fixture(LAMBDA, "rotate", { environment: { variables: { DB_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:db", LOG_LEVEL: "info" } } }));
+  const lambda = await pack.analyze(fixture(LAMBDA, "rotate", { environment: { variables: { DB_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:db", LOG_LEVEL: "info", API_KEY_REFS: '[{"name":"stripe","secretId":"arn:aws:secretsmanager:us-east-1:1:secret:stripe"}]' } } }));
   assert.deepEqual(pack.of(lambda, POLICY), []);
   const dep = await pack.analyze(deployment([
     { name: "STRIPE_SECRET_KEY", valueFrom: { secretKeyRef: { name: "api-secrets", key: "STRIPE_SECRET_KEY" } } },
