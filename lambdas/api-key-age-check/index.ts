@@ -104,8 +104,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): AgeCheckSettings {
     if (!Number.isInteger(n) || n < 1) throw new Error(`environment variable ${k} must be a whole number of days, got "${env[k]}"`);
     return n;
   };
-  const keys = JSON.parse(need("API_KEYS")) as ApiKeyRef[];
-  if (!Array.isArray(keys) || keys.some((k) => !k.name || !k.secretId)) throw new Error("API_KEYS must be a JSON list of {name, secretId, vendor, envVar}");
+  // API_KEY_REFS: secret references (ARNs), named so that nothing mistakes them for key material; API_KEYS is the former name.
+  const refsVar = env.API_KEY_REFS ? "API_KEY_REFS" : "API_KEYS";
+  const keys = JSON.parse(need(refsVar)) as ApiKeyRef[];
+  if (!Array.isArray(keys) || keys.some((k) => !k.name || !k.secretId)) throw new Error(`${refsVar} must be a JSON list of {name, secretId, vendor, envVar}`);
   return {
     keys,
     rotationDays: days("ROTATION_DAYS"),
