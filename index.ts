@@ -24,6 +24,9 @@ import { SecretsStore } from "./components/secrets/secrets-store";
 import { SecretDelivery } from "./components/secrets/secret-delivery";
 import { ApiWorkload } from "./components/workload/api-workload";
 import { WorkloadNamespace } from "./components/workload/workload-namespace";
+import { DnsFailover, regionalHostName } from "./components/dr/dns-failover";
+import { readPrimaryStack } from "./components/dr/primary-stack";
+import type { DatabaseRestore } from "./components/database/database";
 
 const cfg = loadStackConfig();
 
@@ -38,6 +41,16 @@ const cluster = new k8s.Provider("cluster", {
   enableServerSideApply: true,
 });
 
+// A recovery stack rebuilds the platform from the primary's data in this
+// region: its database is restored, its JWT / API-key secrets are the
+// primary's replicas (docs/DISASTER-RECOVERY.md).
+const primary = cfg.dr.role === "recovery" ? readPrimaryStack(cfg.dr, cfg.secrets.apiKeys.map((k) => k.name)) : undefined;
+const restore: DatabaseRestore | undefined = !primary
+  ? undefined
+  : cfg.dr.restore.source === "snapshot"
+    ? { source: "snapshot", snapshotIdentifier: cfg.dr.restore.snapshotIdentifier!, kmsKeyArn: primary.replicaKeyArn }
+    : { source: "pitr", automatedBackupsArn: primary.drAutomatedBackupsArn.apply((a) => a!), kmsKeyArn: primary.replicaKeyArn };
+
 const keys = new EncryptionKeys("keys", { config: cfg.keys, drProvider, protect: cfg.protectStateful, tags: cfg.tags });
 const network = new Network("network", { config: cfg.network, tags: cfg.tags });
 const alerts = new AlertRouting("alerting", { config: cfg.alerting, environment: cfg.environment, kmsKey: keys.primaryKey, tags: cfg.tags });
@@ -50,9 +63,10 @@ const database = new Database("database", {
   drProvider,
   protect: cfg.protectStateful,
   tags: cfg.tags,
+  restore,
 });
 
-const dbRoles = new DatabaseRoles("db-roles", { config: cfg.database, database });
+const dbRoles = new DatabaseRoles("db-roles", { config: cfg.database, database, network, kmsKey: keys.primaryKey, tags: cfg.tags });
 
 const secrets = new SecretsStore("secrets", {
   config: cfg.secrets,
@@ -65,6 +79,11 @@ const secrets = new SecretsStore("secrets", {
   databaseRoles: dbRoles,
   protect: cfg.protectStateful,
   tags: cfg.tags,
+  adopt: primary && {
+    namePrefix: primary.secretNamePrefix,
+    jwtSecretArn: primary.jwtSecretReplicaArn,
+    apiKeySecretArns: primary.apiKeySecretReplicaArns,
+  },
 });
 
 const shell = new ShellAccess("shell-access", { config: cfg.access, kmsKey: keys.primaryKey, auditRetentionDays: cfg.audit.retentionDays, protect: cfg.protectStateful, tags: cfg.tags });
@@ -101,11 +120,21 @@ const delivery = new SecretDelivery("secret-delivery", {
   refreshInterval: cfg.secrets.refreshInterval,
   secrets,
 }, { provider: cluster });
+const regionalHost = regionalHostName(cfg.stack, cfg.dr.recordName);
 const api = new ApiWorkload("api", {
   config: cfg.workload,
   namespace: namespace.name,
   secretName: delivery.kubernetesSecretName,
+  additionalHosts: [regionalHost],
 }, { provider: cluster });
+const failover = new DnsFailover("dns-failover", {
+  role: cfg.dr.role,
+  hostedZoneName: cfg.dr.hostedZoneName,
+  recordName: cfg.dr.recordName,
+  regionalHost,
+  loadBalancerHostname: api.loadBalancerHostname,
+  tags: cfg.tags,
+});
 
 // Names and ARNs only: no value derived from a secret is exported in plaintext.
 export const region = cfg.region;
@@ -125,3 +154,16 @@ export const sessionLogBucket = shell.sessionLogBucket.bucket;
 export const readonlyRoleName = dbRoles.readonlyRoleName;
 export const apiNamespace = namespace.name;
 export const apiServiceName = api.serviceName;
+// What a recovery stack reads through its StackReference (config/sections/dr.ts primaryOutputs).
+export const drRole = cfg.dr.role;
+export const secretNamePrefix = secrets.delivery.jwtSecretName.replace(/\/jwt-signing-key$/, "");
+export const drAutomatedBackupsArn = database.drBackupsReplication.id;
+// A replica has its primary's ARN with the replica's region (Secrets Manager's rule).
+const replicaArn = (arn: pulumi.Output<string>) => arn.apply((a) => a.split(":").map((part, i) => (i === 3 ? cfg.drRegion : part)).join(":"));
+export const secretReplicaArns = {
+  jwt: replicaArn(secrets.jwtSecretArn),
+  apiKeys: Object.fromEntries(Object.entries(secrets.apiKeySecretArns).map(([n, arn]) => [n, replicaArn(arn)])),
+};
+export const failoverRecord = failover.record.fqdn;
+export const failoverHealthCheckId = failover.healthCheck.id;
+export const regionalEndpoint = regionalHost;

@@ -269,6 +269,8 @@ interface PerEval {
   usPerEvaluation: number;
   /** Analyze phase CPU time (client + pack) per applicable evaluation, microseconds. */
   cpuUsPerEvaluation: number;
+  /** Analyze phase wall time per resource (every resource is sent, applicable or not), microseconds. */
+  usPerResource: number;
 }
 
 function summarize(runs: EvalTiming[]): EvalSummary {
@@ -276,8 +278,9 @@ function summarize(runs: EvalTiming[]): EvalSummary {
   return { resourceMs: m("resourceMs"), stackMs: m("stackMs"), totalMs: m("totalMs"), resourceCpuMs: m("resourceCpuMs"), stackCpuMs: m("stackCpuMs"), totalCpuMs: m("totalCpuMs") };
 }
 
-function perEval(s: EvalSummary, evaluations: number): PerEval {
+function perEval(s: EvalSummary, evaluations: number, resources: number): PerEval {
   return {
+    usPerResource: round((s.resourceMs * 1000) / resources),
     applicableEvaluations: evaluations,
     usPerEvaluation: evaluations ? round((s.resourceMs * 1000) / evaluations) : 0,
     cpuUsPerEvaluation: evaluations ? round((s.resourceCpuMs * 1000) / evaluations) : 0,
@@ -398,12 +401,12 @@ async function evaluation(args: Args): Promise<EvalReport> {
         disagreements: disagreements.length ? disagreements : undefined,
         violations: p[0].resources.violations + p[0].stack.violations,
         deferred: p[0].resources.deferred + p[0].stack.deferred,
-        ours: perEval(ps, countApplicable(captured, ourResourcePolicies)),
+        ours: perEval(ps, countApplicable(captured, ourResourcePolicies), n),
         perPolicyMs: Object.fromEntries(Object.entries(profile.perPolicyMs ?? {}).map(([k, v]) => [k, round(v, 1)])),
       };
       if (guard) {
         const gs = summarize(g);
-        result.awsguard = { ...gs, ...perEval(gs, countApplicable(captured, guardResourcePolicies)) };
+        result.awsguard = { ...gs, ...perEval(gs, countApplicable(captured, guardResourcePolicies), n) };
       }
       sizes.push(result);
     }
@@ -572,8 +575,18 @@ function render(report: BenchReport): string {
       out.push(`   AWSGuard ${ev.awsguard.version}: ${ev.awsguard.resourcePolicies} resource policies enabled (disabled: ${ev.awsguard.disabled.join(", ")}), types: ${ev.awsguard.targetedTypes.length}`);
       out.push(
         table([
-          ["resources", "ours evals", "ours us/eval", "ours cpu us/eval", "awsguard evals", "awsguard us/eval", "awsguard cpu us/eval", "awsguard analyze ms"],
-          ...ev.sizes.map((s) => [s.resources, s.ours.applicableEvaluations, s.ours.usPerEvaluation, s.ours.cpuUsPerEvaluation, s.awsguard?.applicableEvaluations ?? "-", s.awsguard?.usPerEvaluation ?? "-", s.awsguard?.cpuUsPerEvaluation ?? "-", s.awsguard?.resourceMs ?? "-"]),
+          ["resources", "ours evals", "us/eval", "cpu us/eval", "us/resource", "awsguard evals", "us/eval", "cpu us/eval", "us/resource"],
+          ...ev.sizes.map((s) => [
+            s.resources,
+            s.ours.applicableEvaluations,
+            s.ours.usPerEvaluation,
+            s.ours.cpuUsPerEvaluation,
+            s.ours.usPerResource,
+            s.awsguard?.applicableEvaluations ?? "-",
+            s.awsguard?.usPerEvaluation ?? "-",
+            s.awsguard?.cpuUsPerEvaluation ?? "-",
+            s.awsguard?.usPerResource ?? "-",
+          ]),
         ]),
       );
       if (ev.perEvaluation) out.push(`at ${ev.perEvaluation.resources}: ours ${ev.perEvaluation.oursUs} us vs. AWSGuard ${ev.perEvaluation.awsguardUs} us per evaluation; target ours <= AWSGuard: ${ok(ev.perEvaluation.pass)}`);

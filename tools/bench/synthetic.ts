@@ -222,7 +222,8 @@ const secretsUnit: Unit = (b, k, bad) => {
     custom: true,
     parent: c,
     props: {
-      secretId: new Ref(secret, "id"),
+      // Some rotations name their secret instead of referencing it (secrets managed elsewhere): no URN link.
+      secretId: k % 10 === 9 ? `duespark/prod/${cls}/${k}` : new Ref(secret, "id"),
       rotationLambdaArn: new Ref(fn, "arn"),
       rotationRules: k % 4 === 0 ? { scheduleExpression: `rate(${days} days)` } : { automaticallyAfterDays: days },
       rotateImmediately: false,
@@ -415,7 +416,8 @@ const databaseUnit: Unit = (b, k, bad) => {
       publiclyAccessible: bad,
       iamDatabaseAuthenticationEnabled: true,
       multiAz: true,
-      parameterGroupName: new Ref(pg, "name"),
+      // Some instances name their group literally: no URN link, matched by name.
+      parameterGroupName: k % 10 === 9 ? `duespark-${k}` : new Ref(pg, "name"),
       enabledCloudwatchLogsExports: bad ? [] : ["postgresql", "upgrade"],
       copyTagsToSnapshot: true,
       tags: tags(),

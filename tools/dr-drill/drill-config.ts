@@ -3,6 +3,9 @@
  * the same platform as a recovery stack of the source in the drill region.
  */
 import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ConfigError, parseStackConfig } from "../../config/load";
 import { AWS_REGIONS } from "../../config/regions";
 import { PROJECT } from "../../config/schema";
@@ -108,4 +111,22 @@ export function drillConfigOverrides(t: DrillTarget, o: DrillConfigOptions): Rec
     [`${PROJECT}:dr`]: JSON.stringify(dr),
     [`${PROJECT}:alerting`]: JSON.stringify(alerting),
   };
+}
+
+/**
+ * The source's policy config (stacks/policy-config.<source>.json) adapted
+ * to the drill stack: settings naming the DR region name the drill's.
+ * Written to a temporary file; returns undefined when the source has none.
+ */
+export function drillPolicyConfig(t: DrillTarget): string | undefined {
+  const file = path.join(t.source.project.dir, t.source.project.stackConfigDir, `policy-config.${t.source.stack}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  for (const entry of Object.values(config)) {
+    if (entry && typeof entry === "object" && "drRegion" in entry) (entry as Record<string, unknown>).drRegion = t.drRegion;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-drill-"));
+  const out = path.join(dir, `policy-config.${t.stack}.json`);
+  fs.writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
+  return out;
 }

@@ -108,9 +108,11 @@ export async function runDrill(plan: DrillPlan, ws: DrillWorkspace, verification
     details: `deploy ${plan.stack} from code, restore the database from the latest recovery point, verify /health (RTO ${plan.rtoHours} h, RPO ${plan.rpoHours} h)`,
   });
 
-  const step = async (name: string, fn: () => Promise<string>): Promise<boolean> => {
+  let deployed = false;
+  // Verifications all run once the stack is deployed, so one failed check does not hide the others.
+  const step = async (name: string, fn: () => Promise<string>, afterDeploy = false): Promise<boolean> => {
     const t0 = clock();
-    if (failure) {
+    if (failure && !(afterDeploy && deployed)) {
       steps.push({ name, status: "skipped", startedAt: t0.toISOString(), durationMs: 0, detail: "an earlier step failed" });
       return false;
     }
@@ -120,7 +122,7 @@ export async function runDrill(plan: DrillPlan, ws: DrillWorkspace, verification
       return true;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      failure = `${name}: ${message}`;
+      failure ??= `${name}: ${message}`;
       steps.push({ name, status: "failed", startedAt: t0.toISOString(), durationMs: clock().getTime() - t0.getTime(), detail: message });
       return false;
     }
@@ -136,12 +138,12 @@ export async function runDrill(plan: DrillPlan, ws: DrillWorkspace, verification
     await ws.setConfig(plan.stack, plan.config);
     return `${Object.keys(plan.config).length} config values over ${plan.source}'s: ${Object.keys(plan.config).join(", ")}`;
   });
-  const deployed = await step("deploy", async () => (await ws.up(plan.stack)).summary);
+  deployed = await step("deploy", async () => (await ws.up(plan.stack)).summary);
   if (deployed) update("infrastructure deployed, database restored; verifying services", "checking health endpoints and the restored data");
   await step("read-outputs", async () => {
     outputs = await ws.outputs(plan.stack);
     return `${Object.keys(outputs).length} stack outputs`;
-  });
+  }, true);
   for (const v of verifications) {
     await step(v.name, async () => {
       const r = await v.run({ stack: plan.stack, outputs });
@@ -149,7 +151,7 @@ export async function runDrill(plan: DrillPlan, ws: DrillWorkspace, verification
       if (r.rpo) rpo.push(...r.rpo);
       if (!r.ok) throw new Error(r.detail);
       return r.detail;
-    });
+    }, true);
   }
 
   if (created && !plan.keep) {
@@ -158,7 +160,7 @@ export async function runDrill(plan: DrillPlan, ws: DrillWorkspace, verification
     failure = undefined;
     const destroyed = await step("destroy", async () => {
       await ws.destroy(plan.stack);
-      return `resources of ${plan.stack} destroyed`;
+      return ws.mode === "offline" ? "nothing to destroy: the rehearsal created no resources" : `resources of ${plan.stack} destroyed`;
     });
     if (destroyed) await step("remove-stack", async () => {
       await ws.removeStack(plan.stack);

@@ -184,6 +184,8 @@ const UNARY: Record<string, { path: string; decode: (b: Uint8Array) => unknown }
   analyzeStack: { path: "/pulumirpc.Analyzer/AnalyzeStack", decode: (b) => analyzerPb.AnalyzeResponse.deserializeBinary(b) },
 };
 
+let bundleCount = 0;
+
 /** Compiles a TypeScript pack into one JavaScript file next to its dependencies, once per content hash. */
 function bundlePack(packDir: string): string {
   const pkgFile = path.join(packDir, "package.json");
@@ -194,8 +196,9 @@ function bundlePack(packDir: string): string {
   const entry = entryCandidates.find((f) => fs.existsSync(f));
   if (!entry) throw new PolicyPackError(`${packDir}: no entry file (package.json main, index.ts or index.js)`);
   // Inside node_modules so that the bundle resolves the pack's own dependencies, hoisted or not.
-  // One folder per process: concurrent previews and test files never share a half-written bundle.
-  const outDir = path.join(packDir, "node_modules", ".cache", "offline-policy-pack", String(process.pid));
+  // One folder per pack process, not per calling process: close() removes it, and concurrent
+  // previews in one process (and test files) must never share or delete each other's bundle.
+  const outDir = path.join(packDir, "node_modules", ".cache", "offline-policy-pack", `${process.pid}-${++bundleCount}`);
   fs.mkdirSync(outDir, { recursive: true });
   let result: esbuild.BuildResult;
   try {
