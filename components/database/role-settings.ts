@@ -115,7 +115,6 @@ export class RoleSettings extends pulumi.ComponentResource {
           MASTER_SECRET_ARN: database.masterSecretArn,
           DB_HOST: database.address,
           DB_PORT: database.port.apply(String),
-          NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
         },
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -222,7 +222,6 @@ export class SecretsStore extends pulumi.ComponentResource {
         USER_PREFIX: `${dbCfg.appRole}_`,
         CONNECTION_LIMIT: String(APP_USER_CONNECTION_LIMIT),
         GRACE_MINUTES: String(graceMinutes),
-        NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
       },
       statements: [
         this.rotateOwnSecret(this.databaseSecret),

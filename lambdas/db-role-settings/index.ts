@@ -9,27 +9,13 @@
  * (NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem).
  */
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { Client } from "pg";
-import { PgConnect, RoleSettingsResult, runRoleSettings, targetFromEnv } from "./steps";
+import { pgConnector } from "../shared/pg";
+import { RoleSettingsResult, runRoleSettings, targetFromEnv } from "./steps";
 
 export { roleResetStatements, roleSettingStatements, ALLOWED_PARAMETERS } from "./sql";
 export { planRoleSettings, runRoleSettings } from "./steps";
 
-export const connectPg: PgConnect = async (p) => {
-  const client = new Client({
-    host: p.host,
-    port: p.port,
-    database: p.database,
-    user: p.user,
-    password: p.password,
-    ssl: { rejectUnauthorized: true },
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: 30_000,
-    application_name: "duespark-db-role-settings",
-  });
-  await client.connect();
-  return client;
-};
+export const connectPg = pgConnector("duespark-db-role-settings");
 
 let sm: SecretsManagerClient | undefined;
 

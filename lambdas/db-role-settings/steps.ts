@@ -19,20 +19,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { consoleLogger, Logger } from "../shared/rotation";
 import { checkRoleSettings, CURRENT_SETTINGS_SQL, EXISTING_ROLES_SQL, LIFECYCLE_KEY, quoteIdent, RoleSetting, roleResetStatements, roleSettingStatements, settingKey } from "./sql";
 
-export interface PgConnectionParams {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  password: string;
-}
-
-/** The subset of pg.Client the runner uses. */
-export interface PgClient {
-  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  end(): Promise<void>;
-}
-export type PgConnect = (params: PgConnectionParams) => Promise<PgClient>;
+export type { PgClient, PgConnect, PgConnectionParams } from "../shared/pg";
+import type { PgConnect, PgConnectionParams } from "../shared/pg";
 
 export interface RoleSettingsTarget {
   /** RDS-managed master user secret ({"username","password"}), read at run time. */

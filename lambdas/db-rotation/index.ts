@@ -5,29 +5,14 @@
  *
  * Environment: ARNs, names and numbers only (settingsFromEnv); the master
  * password is read from its RDS-managed secret at run time. TLS to RDS is
- * verified against the RDS CA bundle the Node.js runtime ships
- * (NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem).
+ * verified against the bundled RDS certificate authorities (shared/pg.ts).
  */
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { Client } from "pg";
+import { pgConnector } from "../shared/pg";
 import { isRotationEvent } from "../shared/rotation";
-import { dbSteps, PgConnect, rotateDatabaseSecret, settingsFromEnv, SweepResult } from "./steps";
+import { dbSteps, rotateDatabaseSecret, settingsFromEnv, SweepResult } from "./steps";
 
-export const connectPg: PgConnect = async (p) => {
-  const client = new Client({
-    host: p.host,
-    port: p.port,
-    database: p.database,
-    user: p.user,
-    password: p.password,
-    ssl: { rejectUnauthorized: true },
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: 30_000,
-    application_name: "duespark-db-rotation",
-  });
-  await client.connect();
-  return client;
-};
+export const connectPg = pgConnector("duespark-db-rotation");
 
 let sm: SecretsManagerClient | undefined;
 

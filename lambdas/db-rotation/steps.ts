@@ -39,20 +39,8 @@ export interface DbSecret {
   password: string;
 }
 
-export interface PgConnectionParams {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  password: string;
-}
-
-/** The subset of pg.Client the steps use. */
-export interface PgClient {
-  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  end(): Promise<void>;
-}
-export type PgConnect = (params: PgConnectionParams) => Promise<PgClient>;
+export type { PgClient, PgConnect, PgConnectionParams } from "../shared/pg";
+import type { PgClient, PgConnect, PgConnectionParams } from "../shared/pg";
 
 export interface DbRotationSettings {
   /** The only secret this function rotates. */

