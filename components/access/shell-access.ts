@@ -15,7 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessConfig } from "../../config/sections/access";
 import { ConfigError } from "../../config/load";
-import { Conditions, PolicyDocument, serviceTrust, Statement, toJson } from "../shared/iam";
+import { Conditions, PolicyDocument, Statement, denyInsecureTransport, serviceTrust, toJson } from "../shared/iam";
 import { TAG_KEYS, withTags } from "../shared/tags";
 
 export const SHELL_ACCESS_TYPE = "duespark:access:ShellAccess";
@@ -114,14 +114,7 @@ export class ShellAccess extends pulumi.ComponentResource {
       bucket: bucket.id,
       policy: toJson({
         Version: "2012-10-17",
-        Statement: [{
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": false } },
-        }],
+        Statement: [denyInsecureTransport(bucket.arn)],
       }),
     }, { parent: this });
 

@@ -16,7 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AuditConfig } from "../../config/sections/audit";
 import { ConfigError } from "../../config/load";
-import { serviceTrust, toJson } from "../shared/iam";
+import { denyInsecureTransport, serviceTrust, toJson } from "../shared/iam";
 import { TAG_KEYS, withTags } from "../shared/tags";
 
 export const AUDIT_TRAIL_TYPE = "duespark:audit:AuditTrail";
@@ -112,14 +112,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${accountId}/*`,
             Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
           },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": false } },
-          },
+          denyInsecureTransport(bucket.arn),
         ],
       }),
     }, { parent: this });

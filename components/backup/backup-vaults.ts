@@ -27,7 +27,7 @@ import type { Database } from "../database/database";
 import type { Network } from "../network/network";
 import type { AlertRouting } from "../alerting/alert-routing";
 import { SEVERITY_TAG_KEY } from "../alerting/incidents";
-import { serviceTrust, toJson } from "../shared/iam";
+import { denyInsecureTransport, serviceTrust, toJson } from "../shared/iam";
 import { LAMBDA_RUNTIME, lambdaArchive } from "../shared/lambda-bundle";
 import { BACKUP_PLAN_TAG_VALUE, TAG_KEYS, withTags } from "../shared/tags";
 
@@ -314,14 +314,7 @@ export class BackupVaults extends pulumi.ComponentResource {
             Resource: pulumi.interpolate`${bucket.arn}/backup-audit/*`,
             Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
           },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": false } },
-          },
+          denyInsecureTransport(bucket.arn),
         ],
       }),
     }, { parent: this });

@@ -48,3 +48,15 @@ export function serviceTrust(...services: string[]): PolicyDocument {
     Statement: [{ Effect: "Allow", Principal: { Service: services.length === 1 ? services[0] : services }, Action: "sts:AssumeRole" }],
   };
 }
+
+/** Bucket-policy statement refusing every request that does not use TLS (encryption in transit). */
+export function denyInsecureTransport(bucketArn: pulumi.Input<string>): Statement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": false } },
+  };
+}
