@@ -231,6 +231,19 @@ export interface StartOptions {
   loader?: "bundle" | "ts-node";
   /** Seconds to wait for the pack to print its port. */
   startTimeoutSeconds?: number;
+  /**
+   * Seconds one call may take before the pack is considered hung, killed and
+   * the preview failed (default 300, or DUESPARK_POLICY_TIMEOUT_SECONDS).
+   */
+  callTimeoutSeconds?: number;
+}
+
+/** Loaded with -r into the pack process: any uncaught error ends it (fail closed; see the file). */
+const FAIL_CLOSED = path.join(__dirname, "pack-fail-closed.cjs");
+
+function defaultCallTimeoutSeconds(): number {
+  const fromEnv = Number(process.env.DUESPARK_POLICY_TIMEOUT_SECONDS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 300;
 }
 
 export class PolicyPackProcess {
@@ -241,7 +254,12 @@ export class PolicyPackProcess {
   private closing = false;
   private readonly exitWaiters: ((e: Error) => void)[] = [];
 
-  private constructor(private readonly child: ChildProcess, port: number, private readonly runDir: string | undefined) {
+  private constructor(
+    private readonly child: ChildProcess,
+    port: number,
+    private readonly runDir: string | undefined,
+    private readonly callTimeoutMs: number,
+  ) {
     this.unary = new UnaryChannel(`http://127.0.0.1:${port}`);
     this.client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
@@ -259,15 +277,27 @@ export class PolicyPackProcess {
   static async start(opts: StartOptions): Promise<PolicyPackProcess> {
     const packDir = path.resolve(opts.packDir);
     if (!fs.existsSync(packDir) || !fs.statSync(packDir).isDirectory()) throw new PolicyPackError(`policy pack directory ${packDir} does not exist`);
-    const runDir = opts.loader === "ts-node" ? packDir : bundlePack(packDir);
     let runner: string;
     try {
       runner = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] })), "cmd", "run-policy-pack");
     } catch {
       throw new PolicyPackError(`the policy pack's dependencies are not installed (no @pulumi/pulumi reachable from ${packDir}); run npm install there`);
     }
+    const runDir = opts.loader === "ts-node" ? packDir : bundlePack(packDir);
+    try {
+      return await PolicyPackProcess.spawnPack(opts, packDir, runDir, runner);
+    } catch (e) {
+      // A pack that never served leaves no bundle behind.
+      if (runDir !== packDir) fs.rmSync(runDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private static async spawnPack(opts: StartOptions, packDir: string, runDir: string, runner: string): Promise<PolicyPackProcess> {
     // The first argument is the engine address; this pack logs nothing to the engine, so a closed port is fine.
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: runDir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
+    // The bundle is JavaScript: a lighter runner than the SDK's (see pack-runner.js); ts-node keeps the CLI's.
+    if (opts.loader !== "ts-node") runner = path.join(__dirname, "pack-runner.js");
+    const child = spawn(process.execPath, ["-r", FAIL_CLOSED, runner, "127.0.0.1:0", "."], { cwd: runDir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } });
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
       let err = "";
@@ -291,7 +321,7 @@ export class PolicyPackProcess {
     });
     child.stdout!.removeAllListeners("data");
     child.removeAllListeners("exit");
-    return new PolicyPackProcess(child, port, opts.loader === "ts-node" ? undefined : runDir);
+    return new PolicyPackProcess(child, port, opts.loader === "ts-node" ? undefined : runDir, (opts.callTimeoutSeconds ?? defaultCallTimeoutSeconds()) * 1000);
   }
 
   private deathError(): PolicyPackError {
@@ -310,10 +340,21 @@ export class PolicyPackProcess {
         }
       };
       this.exitWaiters.push(onDeath);
+      // A pack that never answers would hang the preview forever: fail it instead.
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        const i = this.exitWaiters.indexOf(onDeath);
+        if (i >= 0) this.exitWaiters.splice(i, 1);
+        this.child.kill("SIGKILL");
+        reject(new PolicyPackError(`policy pack did not answer ${method} within ${this.callTimeoutMs / 1000} s (hung policy?); the pack was stopped`));
+      }, this.callTimeoutMs);
+      timer.unref();
       const hot = UNARY[method];
       const send = (cb: (err: any, resp: T) => void) =>
         hot ? this.unary.call(hot.path, request as Buffer, hot.decode, cb as (err: unknown, resp?: unknown) => void) : this.client[method](request, cb);
       send(async (err: any, resp: T) => {
+        clearTimeout(timer);
         if (settled) return;
         // A dropped connection usually means the process is dying; its exit explains the failure better.
         if (err && !this.exited && err.code === grpc.status.UNAVAILABLE) await this.waitForExit(2000);
