@@ -33,7 +33,7 @@ const USAGE = `Usage: npm run bench -- [options]
 
 Options:
   --sizes <list>        synthetic stack sizes for policy evaluation   [default: 1000,10000,20000]
-  --reps <n>            repetitions per measurement (median kept)     [default: 3; 20,000+: 2]
+  --reps <n>            repetitions per measurement (median kept)     [default: 3]
   --memory-size <n>     resources of the synthetic program for peak memory [default: largest size]
   --e2e-size <n>        resources of the synthetic program for the end-to-end method check [default: 1000]
   --skip <list>         sections to skip: e2e,eval,awsguard,memory
@@ -251,6 +251,8 @@ interface SizeResult {
   ours: PerEval;
   awsguard?: EvalSummary & PerEval;
   perPolicyMs?: Record<string, number>;
+  /** Stack policies' own check time (SDK deserialisation excluded), best of 3. */
+  stackCheckMs?: Record<string, number>;
 }
 
 interface EvalSummary {
@@ -324,6 +326,12 @@ async function evaluation(args: Args): Promise<EvalReport> {
   log("starting the policy pack");
   const ours = await startPack(PACK_DIR, stackFile);
   let guard: (StartedPack & { types: Record<string, { kind: string; types: string[] }> }) | undefined;
+  // An interrupted run must not leave pack processes behind.
+  const stop = () => {
+    void Promise.all([ours.proc.close(), guard?.proc.close()]).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   let guardNote: EvalReport["awsguard"];
   try {
     if (!args.skip.has("awsguard")) {
@@ -368,16 +376,19 @@ async function evaluation(args: Args): Promise<EvalReport> {
     const sizes: SizeResult[] = [];
     let mix: Record<string, number> = {};
     let genericTypes: string[] = [];
-    for (const n of args.sizes) {
+    // Repetitions go round all sizes (1k, 10k, 20k, 1k, ...) so that drift in the machine's load and heap
+    // state hits every size alike; each stack is rebuilt right before it is measured and dropped after.
+    const reps = args.reps ?? 3;
+    const runs = new Map<number, { p: EvalTiming[]; d: EvalTiming[]; g: EvalTiming[] }>(args.sizes.map((n) => [n, { p: [], d: [], g: [] }]));
+    const stackOf = (n: number) => {
       const synth = syntheticStack(n, packTypes);
       genericTypes = synth.genericTypes;
-      const captured = toCaptured(synth.resources, ctx.stack, ctx.project);
-      mix = typeMix(captured);
-      const reps = args.reps ?? (n >= 20_000 ? 2 : 3);
-      const p: EvalTiming[] = [];
-      const d: EvalTiming[] = [];
-      const g: EvalTiming[] = [];
-      for (let i = 0; i < reps; i++) {
+      return toCaptured(synth.resources, ctx.stack, ctx.project);
+    };
+    for (let i = 0; i < reps; i++) {
+      for (const n of args.sizes) {
+        const captured = stackOf(n);
+        const { p, d, g } = runs.get(n)!;
         const order = [["protocol", "direct", "guard"], ["direct", "guard", "protocol"], ["guard", "protocol", "direct"]][i % 3];
         for (const step of order) {
           if (step === "protocol") p.push(await protocol(ours.proc, captured));
@@ -386,6 +397,11 @@ async function evaluation(args: Args): Promise<EvalReport> {
         }
         log(`eval ${n}: rep ${i + 1}/${reps}: protocol ${Math.round(p[i].totalMs)} ms, direct ${Math.round(d[i].totalMs)} ms${guard ? `, awsguard ${Math.round(g[i].totalMs)} ms` : ""}`);
       }
+    }
+    for (const n of args.sizes) {
+      const captured = stackOf(n);
+      mix = typeMix(captured);
+      const { p, d, g } = runs.get(n)!;
       const profile = await direct(captured, true);
       const ps = summarize(p);
       const ds = summarize(d);
@@ -403,6 +419,7 @@ async function evaluation(args: Args): Promise<EvalReport> {
         deferred: p[0].resources.deferred + p[0].stack.deferred,
         ours: perEval(ps, countApplicable(captured, ourResourcePolicies), n),
         perPolicyMs: Object.fromEntries(Object.entries(profile.perPolicyMs ?? {}).map(([k, v]) => [k, round(v, 1)])),
+        stackCheckMs: Object.fromEntries(Object.entries(profile.stackCheckMs ?? {}).map(([k, v]) => [k, round(v, 1)])),
       };
       if (guard) {
         const gs = summarize(g);
@@ -445,10 +462,10 @@ async function evaluation(args: Args): Promise<EvalReport> {
       };
       growth.pass = growth.protocolTotal <= target && growth.directTotal <= target;
       report.growth = growth;
-      for (const [name, ms] of Object.entries(b.perPolicyMs ?? {})) {
-        const before = a.perPolicyMs?.[name] ?? 0;
-        // Ignore policies too cheap to time reliably.
-        if (ms >= 50 && before > 0 && ms / before > target * 1.2) report.superlinearPolicies.push({ name, growth: round(ms / before), msAtLargest: Math.round(ms) });
+      for (const [name, ms] of Object.entries(b.stackCheckMs ?? {})) {
+        const before = a.stackCheckMs?.[name] ?? 0;
+        // Ignore checks too cheap to time reliably.
+        if (ms >= 20 && before > 0 && ms / before > target * 1.2) report.superlinearPolicies.push({ name, growth: round(ms / before), msAtLargest: Math.round(ms) });
       }
     }
     const largest = sizes[sizes.length - 1];
@@ -464,6 +481,8 @@ async function evaluation(args: Args): Promise<EvalReport> {
     }
     return report;
   } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
     await ours.proc.close();
     await guard?.proc.close();
   }
@@ -478,6 +497,8 @@ interface MemoryReport {
   previewPeakMiB: number;
   workerPeakMiB?: number;
   packPeakMiB?: number;
+  /** Peak of the bare registration (same program and size, no preview): what the SDK itself needs. */
+  bareWorkerPeakMiB?: number;
   timings: Record<string, number>;
 }
 
@@ -564,10 +585,17 @@ function render(report: BenchReport): string {
       const g = ev.growth;
       out.push(`growth ${g.from} -> ${g.to} (x${g.sizeRatio}): protocol ${g.protocolTotal}, direct ${g.directTotal} (stack phase: protocol ${g.protocolStack}, direct ${g.directStack}); target <= ${g.target}: ${ok(g.pass)}`);
     }
-    if (ev.superlinearPolicies.length) out.push(`superlinear policies: ${ev.superlinearPolicies.map((p) => `${p.name} x${p.growth} (${p.msAtLargest} ms)`).join(", ")}`);
+    const last = ev.sizes[ev.sizes.length - 1];
+    const prev = ev.sizes[ev.sizes.length - 2];
+    const checks = Object.entries(last.stackCheckMs ?? {}).sort((x, y) => y[1] - x[1]).slice(0, 6);
+    if (checks.length) {
+      out.push(`stack policies' own checks at ${last.resources} (ms, best of 3, SDK deserialisation excluded${prev ? `; growth from ${prev.resources}` : ""}):`);
+      out.push(`   ${checks.map(([n, ms]) => `${n} ${ms}${prev?.stackCheckMs?.[n] ? ` (x${round(ms / Math.max(prev.stackCheckMs[n], 0.1))})` : ""}`).join(", ")}`);
+    }
+    out.push(`superlinear stack policies: ${ev.superlinearPolicies.length ? ev.superlinearPolicies.map((p) => `${p.name} x${p.growth} (${p.msAtLargest} ms)`).join(", ") : "none"}`);
     for (const s of ev.sizes) if (!s.agree) out.push(`verdicts differ at ${s.resources}: ${s.disagreements!.join("; ")}`);
-    const slowest = Object.entries(ev.sizes[ev.sizes.length - 1].perPolicyMs ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 5);
-    if (slowest.length) out.push(`costliest policies at ${ev.sizes[ev.sizes.length - 1].resources} (direct, ms): ${slowest.map(([n, ms]) => `${n} ${ms}`).join(", ")}`);
+    const slowest = Object.entries(last.perPolicyMs ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 5);
+    if (slowest.length) out.push(`costliest policies at ${last.resources} in direct evaluation, SDK deserialisation included (ms): ${slowest.map(([n, ms]) => `${n} ${ms}`).join(", ")}`);
 
     out.push(`\n3. Per (resource x applicable policy) evaluation, Analyze phase through the protocol: ours vs. AWSGuard`);
     if (ev.awsguard && "skipped" in ev.awsguard) out.push(`AWSGuard not measured: ${ev.awsguard.skipped}`);
@@ -600,8 +628,9 @@ function render(report: BenchReport): string {
         ["process", "peak MiB"],
         ["preview (CLI side)", m.previewPeakMiB],
         ["program worker", m.workerPeakMiB ?? "?"],
+        ["(bare registration, same program)", m.bareWorkerPeakMiB ?? "?"],
         ["policy pack", m.packPeakMiB ?? "?"],
-        ["sum", m.previewPeakMiB + (m.workerPeakMiB ?? 0) + (m.packPeakMiB ?? 0)],
+        ["sum of the preview's three", m.previewPeakMiB + (m.workerPeakMiB ?? 0) + (m.packPeakMiB ?? 0)],
       ]),
     );
   } else if (m) out.push(`\n4. Peak memory: not measured: ${m.skipped}`);
@@ -653,7 +682,12 @@ async function main(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PACK_POLICIES } = require("../../policies/registry") as typeof import("../../policies/registry");
     log(`peak memory at ${args.memorySize} resources`);
-    report.memory = await memory(args.memorySize, PACK_POLICIES.flatMap((p) => [...p.resourceTypes]));
+    const packTypes = PACK_POLICIES.flatMap((p) => [...p.resourceTypes]);
+    const m = await memory(args.memorySize, packTypes);
+    process.env.BENCH_RESOURCES = String(args.memorySize);
+    process.env.BENCH_PACK_TYPES = JSON.stringify(packTypes);
+    m.bareWorkerPeakMiB = Math.round((await bareRun(SYNTH_PROGRAM, readStack(readProject(SYNTH_PROGRAM), "bench"))).maxRssMiB);
+    report.memory = m;
   } else report.memory = { skipped: "--skip memory" };
 
   report.machine.loadAfter = loadAvg();

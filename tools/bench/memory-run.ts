@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     timings: result.timings,
     previewPeakMiB: process.resourceUsage().maxRSS / 1024,
     workerPeakMiB: watcher.peakOf(/program-worker/),
-    packPeakMiB: watcher.peakOf(/run-policy-pack/),
+    packPeakMiB: watcher.peakOf(/pack-runner|run-policy-pack/),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
