@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { ROOT } from "../support/mocks";
-import { drillConfigOverrides, drillStackName, DrillUsageError, resolveTarget } from "../../tools/dr-drill/drill-config";
+import { checkOutDir, drillConfigOverrides, drillStackName, DrillUsageError, readDrillPolicyConfig, resolveTarget } from "../../tools/dr-drill/drill-config";
+import { UsageError } from "../../tools/preview/stack-file";
 import { DrillPlan, DrillWorkspace, runDrill, Verification } from "../../tools/dr-drill/orchestrator";
 import { parseDuration, rpoFromReport } from "../../tools/dr-drill/offline";
 import { renderMarkdown } from "../../tools/dr-drill/report";
@@ -139,9 +140,52 @@ test("RPO figures are read from the policy pack's RPO report", () => {
   assert.deepEqual([parseDuration("5 min"), parseDuration("2 d"), parseDuration("never (no further run)")], [5, 2880, Infinity]);
 });
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/dr-drill/cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180000 });
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/dr-drill/cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180000, env });
 }
+
+/** PATH without any directory holding a pulumi executable, plus `extra` first. */
+function pathWithoutPulumi(extra: string[] = []): string {
+  const dirs = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d && !fs.existsSync(path.join(d, "pulumi")));
+  return [...extra, ...dirs].join(path.delimiter);
+}
+
+const drillTempDirs = (tmp: string) => fs.readdirSync(tmp).filter((f) => f.startsWith("dr-drill-"));
+
+test("the source's policy config is checked up front: invalid JSON is a usage error naming the file", () => {
+  const t = resolveTarget(ROOT, "prod", "eu-west-1", undefined, new Date("2026-01-05T12:00:00Z"));
+  const adapted = readDrillPolicyConfig(t)!;
+  // Settings naming the DR region name the drill stack's.
+  assert.ok(Object.values(adapted).some((e) => e && typeof e === "object" && (e as { drRegion?: string }).drRegion === "us-east-1"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-policy-"));
+  try {
+    const file = path.join(dir, "policy-config.prod.json");
+    fs.writeFileSync(file, '{ "recovery-rpo": { "drRegion": "us-west-2", }');
+    const broken = { ...t, source: { ...t.source, project: { ...t.source.project, dir, stackConfigDir: "." } } };
+    assert.throws(() => readDrillPolicyConfig(broken), (e: Error) => e instanceof UsageError && e.message.startsWith(`policy config file ${file} is not valid JSON`));
+    fs.writeFileSync(file, "[]");
+    assert.throws(() => readDrillPolicyConfig(broken), (e: Error) => e instanceof UsageError && e.message.includes(`${file} must hold a JSON object`));
+    fs.rmSync(file);
+    assert.equal(readDrillPolicyConfig(broken), undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--out is checked up front: a file, or a path under a file, is refused; a new directory is fine", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-out-"));
+  try {
+    const file = path.join(dir, "report.txt");
+    fs.writeFileSync(file, "x");
+    assert.throws(() => checkOutDir(file), (e: Error) => e instanceof DrillUsageError && e.message === `--out: ${file} exists and is not a directory; name a directory for the report`);
+    assert.throws(() => checkOutDir(path.join(file, "a", "b")), (e: Error) => e instanceof DrillUsageError && e.message === `--out: cannot create ${path.join(file, "a", "b")}: ${file} is a file, not a directory`);
+    assert.equal(checkOutDir(path.join(dir, "new", "reports")), path.join(dir, "new", "reports"));
+    // Checking creates nothing.
+    assert.deepEqual(fs.readdirSync(dir), ["report.txt"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("bad input exits 2 with a clear message and no stack trace", () => {
   for (const [args, message] of [
@@ -150,6 +194,10 @@ test("bad input exits 2 with a clear message and no stack trace", () => {
     [["--from", "prod", "--region", "us-east-1", "--offline"], /error: --region: us-east-1 is the region of stack prod/],
     [["--region", "eu-west-1"], /error: --from is required/],
     [["--from", "prod", "--region", "eu-west-1", "--bogus"], /error: Unknown option '--bogus'/],
+    [["--from", "prod", "--from", "dev", "--region", "eu-west-1", "--offline"], /error: --from is given more than once; give it once/],
+    [["--from", "prod", "--region", "eu-west-1", "--region=ap-southeast-2", "--offline"], /error: --region is given more than once/],
+    [["--from", "prod", "--region", "eu-west-1", "--offline", "--out", "package.json"], /^error: --out: \/.*\/package\.json exists and is not a directory; name a directory for the report\n$/],
+    [["--from", "prod", "--region", "eu-west-1", "--offline", "--out", "package.json/reports"], /^error: --out: cannot create \/.*\/package\.json\/reports: \/.*\/package\.json is a file, not a directory\n$/],
   ] as [string[], RegExp][]) {
     const r = cli(args);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
@@ -160,8 +208,12 @@ test("bad input exits 2 with a clear message and no stack trace", () => {
 
 test("npm run dr-drill -- --from prod --region eu-west-1 --offline writes a complete report and passes", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "drill-report-"));
-  const r = cli(["--from", "prod", "--region", "eu-west-1", "--offline", "--out", out]);
+  // Its own temporary directory: the adapted policy config written there must be gone afterwards.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drill-tmp-"));
+  const r = cli(["--from", "prod", "--region", "eu-west-1", "--offline", "--out", out], { ...process.env, TMPDIR: tmp });
   assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.deepEqual(drillTempDirs(tmp), []);
+  fs.rmSync(tmp, { recursive: true, force: true });
   const files = fs.readdirSync(out).sort();
   assert.equal(files.length, 2);
   assert.match(files[0], /^dr-drill-drill-eu-west-1-\d{12}\.json$/);
@@ -181,4 +233,44 @@ test("npm run dr-drill -- --from prod --region eu-west-1 --offline writes a comp
   assert.match(report.incidentMessages.initial, /INCIDENT P0 \[drill-eu-west-1-\d{12}\]/);
   assert.match(fs.readFileSync(path.join(out, files[1]), "utf8"), /^# DR drill: prod -> eu-west-1 \(offline\)/);
   assert.match(r.stdout, /Result: PASSED/);
+});
+
+test("a positional URL is not echoed with its password", () => {
+  const r = cli(["--from", "prod", "--region", "eu-west-1", "mysql://admin:S3cr3tPassw0rd@db.example.com/db"]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /error: Unexpected argument 'mysql:\/\/admin:\*\*\*@db\.example\.com\/db'/);
+  assert.ok(!r.stderr.includes("S3cr3tPassw0rd"), r.stderr);
+});
+
+test("the online drill without the Pulumi CLI exits 2 before anything runs, and says to use --offline", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drill-tmp-"));
+  try {
+    const r = cli(["--from", "prod", "--region", "eu-west-1"], { ...process.env, PATH: pathWithoutPulumi(), TMPDIR: tmp });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, "error: the Pulumi CLI is not installed or not on PATH: the online drill needs it (use --offline to rehearse without it)\n");
+    assert.equal(r.stdout, "");
+    assert.deepEqual(drillTempDirs(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("the online drill without AWS credentials exits 2 before the Pulumi CLI touches a stack", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drill-tmp-"));
+  try {
+    // A stand-in CLI that answers `pulumi version` and records anything else it is asked.
+    const bin = path.join(tmp, "bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nif [ "$1" = version ]; then echo v3.200.0; exit 0; fi\necho "$@" >> "${path.join(tmp, "calls")}"\nexit 1\n`, { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: pathWithoutPulumi([bin]), TMPDIR: tmp, AWS_CONFIG_FILE: path.join(tmp, "none"), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, "none"), AWS_EC2_METADATA_DISABLED: "true" };
+    for (const k of Object.keys(env)) if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|WEB_IDENTITY_TOKEN_FILE|CONTAINER_CREDENTIALS_.*)$/.test(k)) delete env[k];
+    const r = cli(["--from", "prod", "--region", "eu-west-1"], env);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^error: no AWS credentials: the online drill needs them for eu-west-1 \(.+\); set AWS_PROFILE or the AWS_\* variables, or use --offline to rehearse without them$/m);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.equal(fs.existsSync(path.join(tmp, "calls")), false);
+    assert.deepEqual(drillTempDirs(tmp), []);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });

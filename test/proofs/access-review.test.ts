@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { main } from "../../tools/access-review/cli";
+import { credentialsIn, redact, redactCredentials } from "../../tools/access-review/redact";
 import { DeclaredAccess, declaredFromResources } from "../../tools/access-review/declared";
 import { sql as rotationSql, scramVerifier } from "../../lambdas/db-rotation/sql";
 import { ROOT, runMocked, stackConfig } from "../support/mocks";
@@ -136,6 +137,17 @@ describe("access review errors (exit 2, clear message, no password, no stack tra
     ["a non-PostgreSQL URL", ["--stack", "prod", "--database-url", "mysql://admin:S3cret-Pw@db.example.com/duespark"], /must start with postgres:\/\/ or postgresql:\/\//],
     ["an unreachable server", ["--stack", "prod", "--database-url", "postgres://duespark_master:S3cret-Pw@127.0.0.1:1/duespark"], /cannot connect to postgres:\/\/duespark_master@127\.0\.0\.1:1\/duespark: .*ECONNREFUSED/],
     ["a missing --stack", ["--database-url", "postgres://u:S3cret-Pw@127.0.0.1:1/duespark"], /--stack is required/],
+    [
+      "a password with a stray % (invalid percent-encoding)",
+      ["--stack", "prod", "--database-url", "postgres://admin:S3cret-Pw%ZZ@127.0.0.1:1/duespark"],
+      /^error: --database-url: the percent-encoding in the user or password is invalid; write a literal % as %25/,
+    ],
+    ["a user with a stray %", ["--stack", "prod", "--database-url", "postgres://ad%min:S3cret-Pw@127.0.0.1:1/duespark"], /--database-url: the percent-encoding in the user or password is invalid/],
+    ["a positional URL of another scheme", ["--stack", "prod", "mysql://admin:S3cret-Pw@db.example.com/db"], /^error: Unexpected argument 'mysql:\/\/admin:\*\*\*@db\.example\.com\/db'/],
+    ["a positional URL with the password in the query", ["--stack", "prod", "postgresql://db.example.com/duespark?sslmode=require&password=S3cret-Pw"], /Unexpected argument 'postgresql:\/\/db\.example\.com\/duespark\?sslmode=require&password=\*\*\*'/],
+    ["a password holding a quote and an @", ["--stack", "prod", "redis://admin:S3cret-Pw'x@y@db.example.com:6379"], /Unexpected argument 'redis:\/\/admin:\*\*\*@db\.example\.com:6379'/],
+    ["a repeated --stack", ["--stack", "prod", "--stack", "dev", "--database-url", "postgres://u:S3cret-Pw@127.0.0.1:1/duespark"], /^error: --stack is given more than once; give it once/],
+    ["a repeated --database-url", ["--stack", "prod", "--database-url", "postgres://u:S3cret-Pw@127.0.0.1:1/duespark", "--database-url=postgres://u:S3cret-Pw2@127.0.0.1:1/duespark"], /^error: --database-url is given more than once/],
   ];
   for (const [what, args, message] of cases) {
     it(what, async () => {
@@ -160,5 +172,22 @@ describe("access review errors (exit 2, clear message, no password, no stack tra
     assert.equal(code, 2);
     assert.match(err, /unknown stack "nope"/);
     assert.ok(!err.includes(MASTER_PASSWORD));
+  });
+});
+
+describe("credential redaction", () => {
+  it("masks the password of a URL of any scheme, and password-like query values", () => {
+    assert.equal(redactCredentials("x 'mysql://admin:S3cr3tPassw0rd@h/db' y"), "x 'mysql://admin:***@h/db' y");
+    assert.equal(redactCredentials("redis://:S3cr3t@cache:6379 amqps://u:p%40ss@mq/vhost"), "redis://:***@cache:6379 amqps://u:***@mq/vhost");
+    assert.equal(redactCredentials("jdbc:postgresql://h:5432/db?user=u&password=S3cr3t&ssl=true"), "jdbc:postgresql://h:5432/db?user=u&password=***&ssl=true");
+    assert.equal(redactCredentials("https://u:a@b:c@example.com/path"), "https://u:***@example.com/path");
+    // No password, nothing to mask.
+    assert.equal(redactCredentials("postgres://duespark_master@127.0.0.1:5432/duespark and https://example.com:8443/a"), "postgres://duespark_master@127.0.0.1:5432/duespark and https://example.com:8443/a");
+  });
+
+  it("masks the command line's passwords verbatim, raw and decoded, wherever a message quotes them", () => {
+    const secrets = credentialsIn(["--database-url=postgres://admin:Pa%23ss-w0rd@h/db", "--x", "mssql://h/db?Password=Other-S3cret"]);
+    assert.deepEqual(secrets.sort(), ["Other-S3cret", "Pa#ss-w0rd", "Pa%23ss-w0rd"]);
+    assert.equal(redact('auth failed for "Pa#ss-w0rd" and Other-S3cret', secrets), 'auth failed for "***" and ***');
   });
 });

@@ -8,6 +8,7 @@
 import { Client } from "pg";
 import { parseArgs } from "util";
 import type { DeclaredAccess } from "./declared";
+import { credentialsIn, redact } from "./redact";
 import { Finding, inspectDatabase, LiveState, reviewAccess, reviewNotes } from "./review";
 
 const USAGE = `Usage: npm run access-review -- --stack <name> --database-url <postgres://user:password@host:port/database> [--json | --markdown]
@@ -46,6 +47,15 @@ export function describeUrl(u: URL): string {
   return `${u.protocol}//${user}${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
 }
 
+function decodable(s: string): boolean {
+  try {
+    decodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseDatabaseUrl(raw: string): URL {
   let u: URL;
   try {
@@ -58,6 +68,12 @@ export function parseDatabaseUrl(raw: string): URL {
   }
   if (!u.hostname) throw new ReviewError("--database-url has no host");
   if (!u.pathname || u.pathname === "/") throw new ReviewError("--database-url names no database (…/duespark)");
+  // The driver percent-decodes these; a stray '%' would fail there with a bare "URI malformed".
+  if (!decodable(u.username) || !decodable(u.password)) {
+    throw new ReviewError("--database-url: the percent-encoding in the user or password is invalid; write a literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23)");
+  }
+  if (!decodable(u.hostname)) throw new ReviewError("--database-url: the percent-encoding in the host is invalid");
+  if (!decodable(u.pathname)) throw new ReviewError("--database-url: the percent-encoding in the database name is invalid; write a literal % as %25");
   return u;
 }
 
@@ -122,17 +138,28 @@ export interface CliIo {
   now?: Date;
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], cliIo: CliIo): Promise<number> {
+  // Every message goes through the redaction: a password typed anywhere on the command line is never printed back.
+  const secrets = credentialsIn(argv);
+  const io: CliIo = { ...cliIo, err: (text) => cliIo.err(redact(text, secrets)) };
   let values: { stack?: string; "database-url"?: string; json?: boolean; markdown?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({
+    const parsed = parseArgs({
       args: argv,
       options: { stack: { type: "string" }, "database-url": { type: "string" }, json: { type: "boolean" }, markdown: { type: "boolean" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
-    }));
+      tokens: true,
+    });
+    const seen = new Set<string>();
+    for (const t of parsed.tokens ?? []) {
+      if (t.kind !== "option") continue;
+      if (seen.has(t.name)) throw new ReviewError(`--${t.name} is given more than once; give it once`);
+      seen.add(t.name);
+    }
+    values = parsed.values;
   } catch (e) {
-    io.err(`error: ${(e as Error).message.replace(/postgres(ql)?:\/\/[^\s'"]*/g, "<url>")}\n\n${USAGE}\n`);
+    io.err(`error: ${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   if (values.help) {

@@ -3,12 +3,15 @@
  *
  * Exit status: 0 drill passed, 1 drill failed (report written), 2 bad input or setup error.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { redactCredentials } from "../access-review/redact";
 import { PolicyPackError } from "../preview/analyzer";
 import { ProgramError, ROOT } from "../preview/run-preview";
 import { UsageError } from "../preview/stack-file";
-import { drillConfigOverrides, drillPolicyConfig, DrillUsageError, rehearsalPrimaryOutputs, resolveTarget } from "./drill-config";
+import { checkOutDir, drillConfigOverrides, DrillTarget, DrillUsageError, readDrillPolicyConfig, rehearsalPrimaryOutputs, resolveTarget, writeDrillPolicyConfig } from "./drill-config";
 import { offlineVerifications, OfflineWorkspace } from "./offline";
 import { DrillReport, runDrill } from "./orchestrator";
 import { writeDrillReport } from "./report";
@@ -35,14 +38,43 @@ Options:
 Exit status: 0 passed, 1 failed (report written), 2 bad input or setup error.`;
 
 function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
+  process.stderr.write(`error: ${redactCredentials(message)}\n`);
   process.exit(2);
 }
 
+/** The drill's temporary directory (adapted policy config); removed on every way out. */
+let tempDir: string | undefined;
+function removeTempDir(): void {
+  if (!tempDir) return;
+  fs.rmSync(tempDir, { recursive: true, force: true });
+  tempDir = undefined;
+}
+process.once("exit", removeTempDir);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    removeTempDir();
+    process.exit(128 + os.constants.signals[signal]);
+  });
+}
+
+function policyConfigFile(target: DrillTarget, config: Record<string, unknown> | undefined): string | undefined {
+  if (!config) return undefined;
+  tempDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "dr-drill-"));
+  return writeDrillPolicyConfig(target, config, tempDir);
+}
+
 async function main(argv: string[]): Promise<number> {
+  try {
+    return await drill(argv);
+  } finally {
+    removeTempDir();
+  }
+}
+
+async function drill(argv: string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({
+    const parsed = parseArgs({
       args: argv,
       options: {
         from: { type: "string" },
@@ -57,7 +89,16 @@ async function main(argv: string[]): Promise<number> {
       },
       strict: true,
       allowPositionals: false,
-    }).values;
+      tokens: true,
+    });
+    const seen = new Set<string>();
+    for (const t of parsed.tokens) {
+      if (t.kind !== "option") continue;
+      // The last of two values would win silently: a drill of the wrong stack or region.
+      if (seen.has(t.name)) throw new Error(`--${t.name} is given more than once; give it once`);
+      seen.add(t.name);
+    }
+    values = parsed.values;
   } catch (e) {
     throw new DrillUsageError(`${(e as Error).message}\n\n${USAGE}`);
   }
@@ -72,8 +113,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.snapshot !== undefined && !/^(arn:aws[\w-]*:rds:[a-z0-9-]+:\d{12}:(snapshot|cluster-snapshot):|[a-zA-Z][\w:-]*$)/.test(values.snapshot)) {
     throw new DrillUsageError(`--snapshot: got "${values.snapshot}"; expected an RDS snapshot ARN or identifier`);
   }
+  const outDir = checkOutDir(values.out);
 
   const target = resolveTarget(ROOT, values.from, values.region, values["dr-region"], new Date());
+  const drillPolicy = readDrillPolicyConfig(target);
   const { backup } = target.sourceConfig;
   const plan = {
     source: target.source.stack,
@@ -89,14 +132,21 @@ async function main(argv: string[]): Promise<number> {
   let report: DrillReport;
   if (values.offline) {
     plan.config = drillConfigOverrides(target, { primaryOutputs: rehearsalPrimaryOutputs(target), snapshotIdentifier: values.snapshot });
-    const ws = new OfflineWorkspace(target.source.stack, { policyConfigFile: drillPolicyConfig(target) });
+    const ws = new OfflineWorkspace(target.source.stack, { policyConfigFile: policyConfigFile(target, drillPolicy) });
     log(`rehearsing the drill of ${plan.source} into ${plan.region} offline as ${plan.stack} ...`);
     report = await runDrill(plan, ws, offlineVerifications(ws, { region: target.region, drRegion: target.drRegion, chatbotRegion: target.sourceConfig.alerting.slack.chatbotRegion }));
   } else {
     // Loaded only here: the online drill needs the Pulumi CLI and AWS credentials.
-    const { AutomationWorkspace, onlineVerifications } = await import("./online");
+    const { AutomationWorkspace, checkOnlinePrerequisites, cliErrorSummary, onlineVerifications } = await import("./online");
+    await checkOnlinePrerequisites(target.region);
     const probeWs = new AutomationWorkspace({ workDir: ROOT, sourceStack: target.source.stack, region: target.region, restore: { source: "pitr" }, log });
-    const [fq, sourceOutputs] = await Promise.all([probeWs.sourceFullyQualifiedName(), probeWs.sourceOutputs()]);
+    let fq: string;
+    let sourceOutputs: Record<string, unknown>;
+    try {
+      [fq, sourceOutputs] = await Promise.all([probeWs.sourceFullyQualifiedName(), probeWs.sourceOutputs()]);
+    } catch (e) {
+      throw new DrillUsageError(`cannot read stack ${plan.source} through the Pulumi CLI (logged in to its backend, stack deployed?): ${cliErrorSummary(e)}`);
+    }
     const backupsArn = typeof sourceOutputs.drAutomatedBackupsArn === "string" && sourceOutputs.drAutomatedBackupsArn.split(":")[3] === target.region ? sourceOutputs.drAutomatedBackupsArn : undefined;
     if (!values.snapshot && !backupsArn) {
       throw new DrillUsageError(
@@ -110,12 +160,12 @@ async function main(argv: string[]): Promise<number> {
       sourceStack: target.source.stack,
       region: target.region,
       restore: values.snapshot ? { source: "snapshot", snapshotIdentifier: values.snapshot } : { source: "pitr", automatedBackupsArn: backupsArn },
-      policyConfigFile: drillPolicyConfig(target),
+      policyConfigFile: policyConfigFile(target, drillPolicy),
       log,
     });
     report = await runDrill(plan, ws, onlineVerifications(ws, { waitMinutes }));
   }
-  const files = writeDrillReport(report, path.resolve(values.out));
+  const files = writeDrillReport(report, outDir);
   for (const s of report.steps) process.stdout.write(`${s.status.padEnd(7)} ${s.name.padEnd(18)} ${(s.durationMs / 1000).toFixed(1).padStart(7)} s  ${s.detail.split("\n")[0]}\n`);
   process.stdout.write(`RTO: target ${report.rto.targetHours} h, recovery ${report.rto.recoveryMinutes} min (${report.rto.met === null ? "not measured" : report.rto.met ? "met" : "MISSED"})\n`);
   process.stdout.write(`RPO: target ${report.rpo.targetHours} h, ${report.rpo.findings.map((f) => `${f.store} ${f.minutes} min (${f.basis})`).join("; ") || "not measured"}\n`);

@@ -4,7 +4,6 @@
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../../config/load";
 import { AWS_REGIONS } from "../../config/regions";
@@ -13,6 +12,7 @@ import type { PrimaryOutputs } from "../../config/sections/dr";
 import type { StackConfig } from "../../config/schema";
 import { secretNamePrefix } from "../../components/secrets/secrets-store";
 import { DEFAULT_ACCOUNT_ID } from "../preview/mock-outputs";
+import { readPolicyConfigFile } from "../preview/policy-config";
 import { listStacks, readProject, readStack, StackFile } from "../preview/stack-file";
 
 /** Bad command-line input: exit 2 with the message, no stack trace. */
@@ -116,17 +116,53 @@ export function drillConfigOverrides(t: DrillTarget, o: DrillConfigOptions): Rec
 /**
  * The source's policy config (stacks/policy-config.<source>.json) adapted
  * to the drill stack: settings naming the DR region name the drill's.
- * Written to a temporary file; returns undefined when the source has none.
+ * Read and checked up front (an invalid file is a UsageError naming it);
+ * undefined when the source has none.
  */
-export function drillPolicyConfig(t: DrillTarget): string | undefined {
+export function readDrillPolicyConfig(t: DrillTarget): Record<string, unknown> | undefined {
   const file = path.join(t.source.project.dir, t.source.project.stackConfigDir, `policy-config.${t.source.stack}.json`);
   if (!fs.existsSync(file)) return undefined;
-  const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  const config = readPolicyConfigFile(file);
   for (const entry of Object.values(config)) {
     if (entry && typeof entry === "object" && "drRegion" in entry) (entry as Record<string, unknown>).drRegion = t.drRegion;
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-drill-"));
+  return config;
+}
+
+/** Writes the drill's policy config into `dir` (a temporary directory the caller removes); returns the file. */
+export function writeDrillPolicyConfig(t: DrillTarget, config: Record<string, unknown>, dir: string): string {
   const out = path.join(dir, `policy-config.${t.stack}.json`);
   fs.writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
   return out;
+}
+
+/**
+ * The report directory, resolved and checked before anything runs: an
+ * existing writable directory, or a path whose nearest existing ancestor is
+ * a writable directory (the report creates it). A file in the way would
+ * otherwise surface only after the whole drill.
+ */
+export function checkOutDir(out: string): string {
+  const dir = path.resolve(out);
+  for (let p = dir; ; p = path.dirname(p)) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw new DrillUsageError(`--out: cannot use ${dir}: ${code ?? (e as Error).message}`);
+    }
+    if (st) {
+      if (!st.isDirectory()) {
+        throw new DrillUsageError(p === dir ? `--out: ${dir} exists and is not a directory; name a directory for the report` : `--out: cannot create ${dir}: ${p} is a file, not a directory`);
+      }
+      try {
+        fs.accessSync(p, fs.constants.W_OK | fs.constants.X_OK);
+      } catch {
+        throw new DrillUsageError(p === dir ? `--out: directory ${dir} is not writable` : `--out: cannot create ${dir}: directory ${p} is not writable`);
+      }
+      return dir;
+    }
+    if (path.dirname(p) === p) return dir;
+  }
 }

@@ -7,7 +7,10 @@
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { DescribeDBInstanceAutomatedBackupsCommand, DescribeDBSnapshotsCommand, ModifyDBInstanceCommand, RDSClient, waitUntilDBInstanceAvailable } from "@aws-sdk/client-rds";
+import { spawnSync } from "child_process";
 import * as path from "path";
+import { redactCredentials } from "../access-review/redact";
+import { DrillUsageError } from "./drill-config";
 import type { DrillWorkspace, Verification } from "./orchestrator";
 
 export const HEALTH_PATHS = ["/health", "/health/ready", "/health/detailed"] as const;
@@ -21,6 +24,35 @@ export interface OnlineOptions {
   log: (line: string) => void;
   /** Policy config adapted to the drill stack (drillPolicyConfig). */
   policyConfigFile?: string;
+}
+
+/** First meaningful line of a failed CLI call: the CLI's own error, not the Automation API's wrapper and stack. */
+export function cliErrorSummary(e: unknown): string {
+  const stderr = (e as { commandResult?: { stderr?: string } }).commandResult?.stderr;
+  const text = stderr?.trim() ? stderr : e instanceof Error ? e.message : String(e);
+  const line = text.split("\n").map((l) => l.trim()).find((l) => l && !/^(code|stdout|stderr|err\?):\s*$/.test(l)) ?? "no error output";
+  return redactCredentials(line);
+}
+
+/**
+ * What the online drill needs before it touches anything: the Pulumi CLI on
+ * PATH (the Automation API runs it) and AWS credentials. Missing either is a
+ * setup error (exit 2), not a failed drill.
+ */
+export async function checkOnlinePrerequisites(region: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const r = spawnSync("pulumi", ["version"], { env, encoding: "utf8", timeout: 60_000 });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+    throw new DrillUsageError("the Pulumi CLI is not installed or not on PATH: the online drill needs it (use --offline to rehearse without it)");
+  }
+  if (r.error || r.status !== 0) {
+    throw new DrillUsageError(`the Pulumi CLI does not run ("pulumi version" ${r.error ? `failed: ${r.error.message}` : `exited ${r.status}: ${redactCredentials((r.stderr || r.stdout).trim().split("\n")[0] ?? "")}`}); the online drill needs it (use --offline to rehearse without it)`);
+  }
+  try {
+    await new RDSClient({ region }).config.credentials();
+  } catch (e) {
+    throw new DrillUsageError(`no AWS credentials: the online drill needs them for ${region} (${redactCredentials((e as Error).message.split("\n")[0])}); set AWS_PROFILE or the AWS_* variables, or use --offline to rehearse without them`);
+  }
+  return r.stdout.trim();
 }
 
 export class AutomationWorkspace implements DrillWorkspace {

@@ -25,10 +25,21 @@ export function renderMarkdown(r: DrillReport): string {
   return out.join("\n");
 }
 
+/** Both files or neither: each is written under a temporary name and renamed once both are complete. */
 export function writeDrillReport(r: DrillReport, dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const base = path.join(dir, `dr-drill-${r.stack}`);
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
-  fs.writeFileSync(`${base}.md`, `${renderMarkdown(r)}\n`);
-  return [`${base}.json`, `${base}.md`];
+  const files: [string, string][] = [
+    [`${base}.json`, `${JSON.stringify(r, null, 2)}\n`],
+    [`${base}.md`, `${renderMarkdown(r)}\n`],
+  ];
+  const partial = (f: string) => `${f}.${process.pid}.partial`;
+  try {
+    for (const [f, text] of files) fs.writeFileSync(partial(f), text);
+    for (const [f] of files) fs.renameSync(partial(f), f);
+  } catch (e) {
+    for (const [f] of files) fs.rmSync(partial(f), { force: true });
+    throw e;
+  }
+  return files.map(([f]) => f);
 }
