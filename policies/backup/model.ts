@@ -154,8 +154,64 @@ export class BackupModel {
 
   /** Selections that select the data store (by URN link, ARN, wildcard, tag condition or selection tag). */
   selectionsCovering(store: PolicyResource): PolicyResource[] {
-    return this.graph.ofType(SELECTION).filter((s) => selects(s, store, this.graph));
+    const all = this.graph.ofType(SELECTION);
+    if (all.length === 0) return [];
+    // Tags first, as when every selection was tried: an unknown tag map defers the check even if no selection could match.
+    const tags = this.tagsOf(store);
+    const index = (this.selectionIndex ??= indexSelections(all, this.graph));
+    const arn = known<string>(store.props, "arn");
+    const hits = new Set<number>([...(index.byUrn.get(store.urn) ?? []), ...(typeof arn === "string" ? index.byArn.get(arn) ?? [] : []), ...index.general]);
+    // Stack order, as callers derive message and rule order from it.
+    return [...hits].sort((a, b) => a - b).map((i) => all[i]).filter((s) => selects(s, store, this.graph, tags));
   }
+
+  private selectionIndex?: SelectionIndex;
+  private readonly tagCache = new Map<string, Record<string, string>>();
+
+  /** Effective tags once per resource: they merge provider defaults and tagsAll through the SDK's proxies. */
+  private tagsOf(r: PolicyResource): Record<string, string> {
+    let tags = this.tagCache.get(r.urn);
+    if (!tags) this.tagCache.set(r.urn, (tags = effectiveTags(r)));
+    return tags;
+  }
+}
+
+/**
+ * Candidate selections by how they can pick a store, positions in stack
+ * order. A selection can only select a store through a URN link, a literal
+ * ARN equal to the store's, a wildcard entry or a selection tag, so only
+ * the last two kinds (few in practice) are tried against every store; the
+ * rest are looked up, keeping the check linear in the stack.
+ */
+interface SelectionIndex {
+  byUrn: Map<string, number[]>;
+  byArn: Map<string, number[]>;
+  general: number[];
+}
+
+function indexSelections(selections: readonly PolicyResource[], graph: StackGraph): SelectionIndex {
+  const index: SelectionIndex = { byUrn: new Map(), byArn: new Map(), general: [] };
+  const add = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  selections.forEach((s, i) => {
+    for (const r of graph.referencedBy(s, "resources")) add(index.byUrn, r.urn, i);
+    const tags = known<unknown[]>(s.props, "selectionTags");
+    const resources = known<unknown[]>(s.props, "resources");
+    let general = Array.isArray(tags) && tags.length > 0;
+    if (Array.isArray(resources)) {
+      for (let j = 0; j < resources.length; j++) {
+        const entry = known<string>(resources, String(j));
+        if (typeof entry !== "string") continue;
+        if (entry.includes("*")) general = true;
+        else add(index.byArn, entry, i);
+      }
+    }
+    if (general) index.general.push(i);
+  });
+  return index;
 }
 
 /** Tags a resource ends up with: its own, tagsAll, and the provider's default tags. */
@@ -183,9 +239,8 @@ function tagKeyOfCondition(key: string): string {
  * patterns) AND every condition, OR any selectionTag (the tag list is
  * combined with OR, which is why wildcards and selectionTags do not mix).
  */
-export function selects(selection: PolicyResource, store: PolicyResource, graph: StackGraph): boolean {
+export function selects(selection: PolicyResource, store: PolicyResource, graph: StackGraph, tags: Record<string, string> = effectiveTags(store)): boolean {
   const props = selection.props;
-  const tags = effectiveTags(store);
   const selectionTags = known<any[]>(props, "selectionTags");
   if (Array.isArray(selectionTags)) {
     for (const t of selectionTags) {

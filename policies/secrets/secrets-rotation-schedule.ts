@@ -1,7 +1,7 @@
 import { stackPolicy } from "../lib/define";
 import { Deferrals } from "../lib/props";
 import { rotationInterval } from "../lib/rotation-schedule";
-import { maxDaysSchema, RotatedClass, RUNBOOK_MAX_DAYS, ROTATION_TYPE, SECRET_TYPE, secretClassOf, secretsOfRotation } from "../lib/secrets";
+import { maxDaysSchema, RotatedClass, RUNBOOK_MAX_DAYS, ROTATION_TYPE, SECRET_TYPE, SecretNames, secretClassOf, secretsOfRotation } from "../lib/secrets";
 
 interface Config {
   maxDays: Record<RotatedClass, number>;
@@ -37,7 +37,7 @@ export const secretsRotationSchedule = stackPolicy<Config>({
   check: ({ resources, config, report }) => {
     const d = new Deferrals();
     const maxDays = { ...RUNBOOK_MAX_DAYS, ...config.maxDays };
-    const secrets = resources.filter((r) => r.type === SECRET_TYPE);
+    const secrets = new SecretNames(resources.filter((r) => r.type === SECRET_TYPE), d);
     for (const rotation of resources.filter((r) => r.type === ROTATION_TYPE)) {
       d.run(() => {
         const [secret] = secretsOfRotation(rotation, secrets, d);
