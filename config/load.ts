@@ -34,6 +34,8 @@ export function readRawConfig(): RawConfig {
 const describe = (value: unknown, secret: boolean): string => {
   if (secret) return "[secret]";
   if (value === undefined) return "nothing (the key is missing)";
+  // The engine hands a null or empty stack-file value to the program as "".
+  if (value === "") return "an empty value (null or \"\")";
   const json = JSON.stringify(value);
   const shown = json.length > 80 ? `${json.slice(0, 77)}...` : json;
   return `${shown} (${Array.isArray(value) ? "array" : value === null ? "null" : typeof value})`;
@@ -110,12 +112,13 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
   if (!providerParsed.success) {
     for (const issue of providerParsed.error.issues) {
       const key = String(issue.path[0]);
-      problems.push(`${key}: got ${describe(raw.values[key], false)}; ${expectation(issue)}`);
+      problems.push(`${key}: got ${describe(raw.values[key], raw.secretKeys.has(key))}; ${expectation(issue)}`);
     }
   }
 
   if (parsed.success && providerParsed.success && parsed.data.drRegion === providerParsed.data["aws:region"]) {
-    problems.push(`${PROJECT}:drRegion: got ${describe(parsed.data.drRegion, false)}; must differ from aws:region (${providerParsed.data["aws:region"]}): backups and replicas must survive the loss of the primary region`);
+    const region = raw.secretKeys.has("aws:region") ? "[secret]" : providerParsed.data["aws:region"];
+    problems.push(`${PROJECT}:drRegion: got ${describe(parsed.data.drRegion, raw.secretKeys.has(`${PROJECT}:drRegion`))}; must differ from aws:region (${region}): backups and replicas must survive the loss of the primary region`);
   }
 
   if (problems.length > 0 || !parsed.success || !providerParsed.success) {

@@ -24,7 +24,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { CONTROLS, ControlKey } from "./frameworks";
-import { ExceptionEntry, exceptionsSchema, findException } from "./exceptions";
+import { ExceptionEntry, exceptionsSchema, findException, inactiveNote } from "./exceptions";
 import { RUNBOOK, RunbookSection } from "./runbook";
 
 export type Family =
@@ -159,7 +159,7 @@ function makeReporter(
       });
       return;
     }
-    const suffix = match?.state === "expired" ? `\n[exception "${match.entry.id}" expired on ${match.entry.expires} and no longer applies]` : "";
+    const suffix = match ? `\n${inactiveNote({ state: match.state, entry: match.entry })}` : "";
     reportViolation(`${message}${suffix}`, urn);
   };
 }

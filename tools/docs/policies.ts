@@ -177,10 +177,11 @@ function exceptionsSection(): string[] {
   const fields = (exceptionsSchema as { items: { properties: Record<string, Record<string, unknown>> } }).items.properties;
   const rules: Record<string, string> = {
     id: "short identifier, e.g. the ticket number",
-    resource: "exact URN, or a glob (`*`, `?`) matched against the URN or the resource's logical name",
+    resource:
+      "exact URN, or a glob (`*`, `?`) matched against the URN or the resource's logical name; at least 3 letters or digits besides wildcards, punctuation and the `urn:pulumi:` prefix (`*`, `*::*`, `urn:pulumi:*` are refused and never match)",
     reason: "why the resource is exempt (at least 10 characters)",
     approver: "who approved the exception",
-    expires: "last day the exception applies, `YYYY-MM-DD`, inclusive (end of that day, UTC)",
+    expires: "last day the exception applies, `YYYY-MM-DD`, inclusive (end of that day, UTC); it must be a real calendar day: an impossible date (`2026-13-45`) is refused and never applies",
   };
   return [
     "## Governed exceptions",
@@ -210,7 +211,7 @@ function exceptionsSection(): string[] {
     "stops applying: the violation is mandatory again and its message says which exception expired and",
     "when.",
     "",
-    `Never-exemptible policies have no \`exceptions\` key at all (a config that sets one is rejected): ${never.map((p) => code(p.meta.name)).join(", ")}.`,
+    `Never-exemptible policies have no \`exceptions\` key at all (a config that sets one is rejected), and the offline preview refuses a policy config that sets them below \`mandatory\` (by name or through \`"all"\`): ${never.map((p) => code(p.meta.name)).join(", ")}.`,
     "",
   ];
 }

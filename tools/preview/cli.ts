@@ -7,7 +7,7 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { PolicyPackError } from "./analyzer";
-import { writeReports } from "./reports";
+import { checkReportTargets, ReportTargets, writeReports } from "./reports";
 import { ProgramError, runPreview } from "./run-preview";
 import { UsageError } from "./stack-file";
 import { renderText, summarize } from "./text-report";
@@ -62,10 +62,16 @@ async function main(argv: string[]): Promise<number> {
       },
       allowPositionals: false,
       strict: true,
+      tokens: true,
     });
   } catch (e) {
     fail(`${(e as Error).message}\n\n${USAGE}`);
   }
+  // parseArgs keeps the last of repeated options; a second --stack is a mistake, not an override.
+  const seen = new Map<string, number>();
+  for (const t of args.tokens ?? []) if (t.kind === "option") seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  const repeated = [...seen].filter(([, n]) => n > 1);
+  if (repeated.length) fail(`${repeated.map(([name, n]) => `--${name} given ${n} times`).join(", ")}; give each option once\n\n${USAGE}`);
   const v = args.values;
   if (v.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -74,6 +80,9 @@ async function main(argv: string[]): Promise<number> {
   if (!v.stack) fail(`--stack is required\n\n${USAGE}`);
   if (v["pack-loader"] !== "bundle" && v["pack-loader"] !== "ts-node") fail(`--pack-loader: got "${v["pack-loader"]}"; allowed: bundle, ts-node`);
   if (v.graph && !/\.(svg|dot)$/i.test(v.graph)) fail(`--graph: got "${v.graph}"; the file must end in .svg or .dot`);
+  const targets: ReportTargets = { json: v.json, markdown: v.markdown, sarif: v.sarif, graph: v.graph };
+  // Before the preview runs: a bad target must not cost a whole run or leave some reports written.
+  checkReportTargets(targets);
 
   const progress = !v["no-progress"] && process.stderr.isTTY;
   let lastDraw = 0;
@@ -96,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   if (progress) process.stderr.write("\r\x1b[2K");
 
   process.stdout.write(`${renderText(result, { showTree: !v.quiet })}\n`);
-  const written = await writeReports(result, { json: v.json, markdown: v.markdown, sarif: v.sarif, graph: v.graph });
+  const written = await writeReports(result, targets);
   for (const f of written) process.stdout.write(`wrote ${f}\n`);
   return summarize(result).mandatory > 0 ? 1 : 0;
 }

@@ -8,6 +8,8 @@
 import { fork } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
+import { secretShape } from "../../policies/lib/secret-material";
 import { ResourceAnalysis } from "./analysis";
 import { AnalyzeResult, Diagnostic, PackInfo, PolicyPackError, PolicyPackProcess } from "./analyzer";
 import type { CapturedResource } from "./engine";
@@ -81,7 +83,8 @@ function runWorker(
   return new Promise((resolve, reject) => {
     const worker = fork(path.join(__dirname, "program-worker.ts"), [], {
       cwd: req.programDir,
-      execArgv: ["--import", "tsx"],
+      // Resolved here: a program directory need not have tsx (or any node_modules) of its own.
+      execArgv: ["--import", pathToFileURL(require.resolve("tsx")).href],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: { ...process.env, PULUMI_NODEJS_PROJECT: req.project, PULUMI_NODEJS_STACK: req.stack },
     });
@@ -97,17 +100,44 @@ function runWorker(
         resolve({ outputs: msg.outputs, durationMs: msg.durationMs });
       } else if (msg.kind === "error") {
         settled = true;
-        reject(new ProgramError(msg.message, msg.errorKind, msg.stack));
+        reject(missingModule(`${msg.message}\n${msg.stack ?? ""}`, req.programDir) ?? new ProgramError(msg.message, msg.errorKind, msg.stack));
       }
     });
     worker.on("exit", (code, signal) => {
       if (!settled) {
+        const missing = missingModule(stderr, req.programDir);
+        if (missing) return reject(missing);
         const tail = stderr.trim().split("\n").slice(-12).join("\n");
         reject(new ProgramError(`the program process exited (${signal ?? `code ${code}`}) before finishing${tail ? `:\n${tail}` : ""}`, "program"));
       }
     });
     worker.send(req);
   });
+}
+
+/** A program that cannot load a module: the one line that says which, and what to do, without loader frames. */
+function missingModule(text: string, programDir: string): ProgramError | undefined {
+  if (!/Cannot find (module|package)|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND/.test(text)) return undefined;
+  const line = /(Cannot find (?:module|package) [^\n]*)/.exec(text)?.[1]?.trim();
+  if (!line) return undefined;
+  return new ProgramError(`the program cannot load: ${line}; run npm install in ${programDir}`, "program");
+}
+
+/** Delimiters between words of a message, kept when a word is replaced. */
+const WORD_SPLIT = /([\s"'`,;()<>[\]{}=]+)/;
+const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+
+/**
+ * Replaces known secret values and anything shaped like secret material
+ * (policies/lib/secret-material.ts) with [secret]: a program's error may
+ * quote a value it got from pulumi.secret() or secure config.
+ */
+export function scrubSecrets(text: string, secretValues: readonly string[]): string {
+  const known = redactText(text, secretValues).replace(PEM_BLOCK, "[secret]");
+  return known
+    .split(WORD_SPLIT)
+    .map((word, i) => (i % 2 === 0 && word && secretShape(word) ? "[secret]" : word))
+    .join("");
 }
 
 /** Collects plaintext values of secret wire objects (to scrub them from every message). */
@@ -129,6 +159,29 @@ function addPlain(v: unknown, out: Set<string>): void {
   } else if (Array.isArray(v)) v.forEach((x) => addPlain(x, out));
   else if (v && typeof v === "object") Object.values(v).forEach((x) => addPlain(x, out));
   else if (typeof v === "number" && String(v).length >= 4) out.add(String(v));
+}
+
+/** Every value that must not appear in an output: placeholders, secure config and secret inputs seen so far. */
+function knownSecrets(stackFile: StackFile, resources: readonly CapturedResource[], outputs: Record<string, unknown>): string[] {
+  const secrets = new Set<string>(stackFile.placeholders);
+  for (const r of resources) collectSecrets(r.inputs, secrets);
+  collectSecrets(outputs, secrets);
+  for (const key of stackFile.secretKeys) addPlain(stackFile.config[key], secrets);
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/** Longest policy message kept in any output; a pack can report megabytes. */
+export const MAX_MESSAGE_CHARS = 4000;
+/** The exception note define.ts appends: kept when a message is cut, so the finding stays marked as exempted. */
+const EXCEPTION_NOTE = /\n\[(?:exempted by exception|exception) "[^\n]*\]$/;
+
+/** Cuts a diagnostic's specific message (the part after the policy description) to MAX_MESSAGE_CHARS. */
+export function truncateMessage(message: string, description = ""): string {
+  const prefix = description && message.startsWith(`${description}\n`) ? `${description}\n` : "";
+  const body = message.slice(prefix.length);
+  if (body.length <= MAX_MESSAGE_CHARS) return message;
+  const note = EXCEPTION_NOTE.exec(body.slice(-2000))?.[0] ?? "";
+  return `${prefix}${body.slice(0, MAX_MESSAGE_CHARS)}... (truncated, ${body.length} characters)${note}`;
 }
 
 export function loadStackFor(opts: PreviewOptions): StackFile {
@@ -223,6 +276,10 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     outputs = run.outputs;
   } catch (e) {
     await packReady.then(({ proc }) => proc.close(), () => undefined);
+    if (e instanceof ProgramError) {
+      const secrets = knownSecrets(stackFile, resources, {});
+      throw new ProgramError(scrubSecrets(e.message, secrets), e.kind, e.detail === undefined ? undefined : scrubSecrets(e.detail, secrets));
+    }
     throw e;
   }
 
@@ -239,12 +296,8 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     const stackResult = await analysis.analyzeStack(pack.proc);
     const analyzeStackMs = Date.now() - s0;
 
-    const secrets = new Set<string>(stackFile.placeholders);
-    for (const r of resources) collectSecrets(r.inputs, secrets);
-    collectSecrets(outputs, secrets);
-    for (const key of stackFile.secretKeys) addPlain(stackFile.config[key], secrets);
-    const secretValues = [...secrets].sort((a, b) => b.length - a.length);
-    const scrub = (d: Diagnostic): Diagnostic => ({ ...d, message: redactText(d.message, secretValues) });
+    const secretValues = knownSecrets(stackFile, resources, outputs);
+    const scrub = (d: Diagnostic): Diagnostic => ({ ...d, message: truncateMessage(redactText(d.message, secretValues), d.description) });
 
     const finalVerdicts = verdicts.map((v) => ({ ...v, diagnostics: v.diagnostics.map(scrub) }));
     const stackDiagnostics = stackResult.diagnostics.map(scrub);

@@ -39,7 +39,15 @@ export interface StackFile {
 }
 
 function readYaml(file: string): unknown {
-  const text = fs.readFileSync(file, "utf8");
+  let text: string;
+  try {
+    if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a directory, not a YAML file`);
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`${file} cannot be read: ${err.code === "EACCES" ? "permission denied" : (err.code ?? err.message)}`);
+  }
   try {
     return parseYaml(text);
   } catch (e) {
@@ -112,6 +120,7 @@ export function readStack(project: ProjectFile, stack: string): StackFile {
     throw new UsageError(`unknown stack "${stack}": no ${path.join(dir, `Pulumi.${stack}.yaml`)}; stacks here: ${known.join(", ") || "none"}`);
   }
   const doc = (readYaml(file) ?? {}) as Record<string, unknown>;
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`${file}: must be a YAML map with a "config" key`);
   const raw = (doc.config ?? {}) as Record<string, unknown>;
   if (typeof raw !== "object" || Array.isArray(raw)) throw new UsageError(`${file}: "config" must be a map of keys to values`);
   const merged: Record<string, unknown> = { ...project.configDefaults };

@@ -1,7 +1,7 @@
 /**
  * The readable preview printed to the terminal: the resource tree grouped
- * by component, counts per type, the policy verdicts, exceptions in force
- * and the RPO report. Secret values never reach it (messages are scrubbed
+ * by component, counts per type, the policy verdicts, policies the config
+ * weakened, exceptions in force and the RPO report. Secret values never reach it (messages are scrubbed
  * upstream; inputs are not printed).
  */
 import type { Diagnostic } from "./analyzer";
@@ -108,6 +108,12 @@ export function renderText(result: PreviewResult, opts: { showTree: boolean }): 
     const byPolicy = new Map<string, number>();
     for (const d of deferred) byPolicy.set(d.policyName, (byPolicy.get(d.policyName) ?? 0) + 1);
     out.push(`Deferred until values are known (${deferred.length}): ${[...byPolicy].map(([p, n]) => `${p} x${n}`).join(", ")}`);
+    out.push("");
+  }
+  const weakened = result.policyConfig.weakened ?? [];
+  if (weakened.length) {
+    out.push(`Policies weakened by config (${weakened.length}):`);
+    for (const w of weakened) out.push(`  ${w.policy}  ${w.level} (default ${w.default})`);
     out.push("");
   }
   if (result.policyConfig.exceptions.length) {

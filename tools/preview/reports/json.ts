@@ -59,6 +59,7 @@ export function buildJsonReport(result: PreviewResult) {
     deferred: result.diagnostics.filter(isDeferred).map((d) => ({ policy: d.policyName, urn: d.urn || null, message: d.message })),
     rpo: result.diagnostics.filter(isRpoReport).map((d) => ({ urn: d.urn || null, report: specificMessage(d).replace(/^RPO report:\s*/, "") })),
     exceptions: result.policyConfig.exceptions,
+    weakenedPolicies: (result.policyConfig.weakened ?? []).map((w) => ({ policy: w.policy, enforcementLevel: w.level, default: w.default })),
     summary: { ...s, passed: s.mandatory === 0, timings: result.timings },
   };
 }

@@ -70,6 +70,16 @@ export function buildMarkdownReport(result: PreviewResult): string {
   }
   out.push("");
 
+  const weakened = result.policyConfig.weakened ?? [];
+  if (weakened.length) {
+    out.push(`#### Policies weakened by config (${weakened.length})`);
+    out.push("");
+    out.push("| Policy | Level | Default |");
+    out.push("|---|---|---|");
+    for (const w of weakened) out.push(`| ${code(w.policy)} | ${w.level} | ${w.default} |`);
+    out.push("");
+  }
+
   const exceptions = result.policyConfig.exceptions;
   if (exceptions.length) {
     const today = new Date().toISOString().slice(0, 10);
