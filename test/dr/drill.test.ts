@@ -206,8 +206,9 @@ test("bad input exits 2 with a clear message and no stack trace", () => {
   }
 });
 
-test("npm run dr-drill -- --from prod --region eu-west-1 --offline writes a complete report and passes", () => {
+test("npm run dr-drill -- --from prod --region eu-west-1 --offline writes a complete report and passes", (t) => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "drill-report-"));
+  t.after(() => fs.rmSync(out, { recursive: true, force: true }));
   // Its own temporary directory: the adapted policy config written there must be gone afterwards.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "drill-tmp-"));
   const r = cli(["--from", "prod", "--region", "eu-west-1", "--offline", "--out", out], { ...process.env, TMPDIR: tmp });

@@ -86,5 +86,9 @@ test("program sources hard-code no region, account id or ARN with a region or ac
   const path = require("path") as typeof import("path");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portability-"));
   fs.writeFileSync(path.join(dir, "bad.ts"), 'const r = "eu-central-1";\nconst a = 210987654321;\nconst k = "arn:aws:kms:us-east-1:111122223333:key/x";\n// comment naming us-east-1 is fine\n');
-  assert.deepEqual(scanSources(dir, ["bad.ts"]).map((f) => `${f.line}:${f.kind}`), ["1:region", "2:account id", "3:region", "3:account id", "3:arn"]);
+  try {
+    assert.deepEqual(scanSources(dir, ["bad.ts"]).map((f) => `${f.line}:${f.kind}`), ["1:region", "2:account id", "3:region", "3:account id", "3:arn"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
