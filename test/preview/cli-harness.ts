@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+import { limiter } from "../support/limit";
+
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FIXTURES = path.join(ROOT, "test", "fixtures");
 export const program = (name: string) => path.join("test", "fixtures", "programs", name);
@@ -19,20 +21,7 @@ export interface CliRun {
   stderr: string;
 }
 
-const MAX_PARALLEL = Number(process.env.PREVIEW_TEST_PARALLEL ?? 3);
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+const slot = limiter();
 
 export function runCli(args: string[]): Promise<CliRun> {
   return slot(

@@ -17,6 +17,7 @@ import { PACK_POLICIES } from "../../policies/registry";
 import { buildJsonReport } from "../../tools/preview/reports/json";
 import { PreviewResult, runPreview } from "../../tools/preview/run-preview";
 import { listStacks, readProject } from "../../tools/preview/stack-file";
+import { limiter } from "../support/limit";
 import { MockedRun, ROOT, runMocked } from "../support/mocks";
 
 const project = readProject(ROOT);
@@ -26,19 +27,7 @@ const MODES = [
   { label: "update", dryRun: false },
 ] as const;
 
-const MAX_PARALLEL = Math.max(1, Number(process.env.PREVIEW_TEST_PARALLEL ?? 3));
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+const slot = limiter();
 
 /** A promise awaited later by a test: keep its rejection from counting as unhandled meanwhile. */
 function later<T>(p: Promise<T>): Promise<T> {
